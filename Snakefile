@@ -1,0 +1,21 @@
+# rnnbench: is a recurrent network worth its compute?
+# IMDB sentiment after Deep Learning with Python 6.2, every model x maxlen x seed.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        SUMMARY,
+        SUMMARY_BY_CONFIG,
+    default_target: True

@@ -1,0 +1,33 @@
+"""Check the workflow configuration against its JSON schema, with one-line errors."""
+
+import jsonschema
+import yaml
+
+from rnnbench import RnnbenchError
+
+
+def _where(error):
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
+                   for i, p in enumerate(error.absolute_path)) or "config"
+
+
+def check(config, schema_path):
+    """Raise RnnbenchError naming the first bad key and what it allows; return the config."""
+    with open(schema_path) as fh:
+        schema = yaml.safe_load(fh)
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
+    if error is None:
+        return config
+    where, props = _where(error), schema["properties"]
+    if error.validator == "additionalProperties":
+        unknown = sorted(set(config) - set(props))
+        raise RnnbenchError(f"unknown config key {', '.join(map(repr, unknown))}; known keys: {', '.join(props)}")
+    if error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        raise RnnbenchError(f"config {where}: {error.instance!r} is not allowed; choose from {allowed}")
+    if error.validator in ("minItems",):
+        raise RnnbenchError(f"config {where} is empty: the grid needs at least one value")
+    if error.validator == "required":
+        raise RnnbenchError(f"config: {error.message}; add it to config/config.yaml or --config")
+    raise RnnbenchError(f"config {where}: {error.instance!r} is invalid ({error.message}); "
+                        "see workflow/schemas/config.schema.yaml")

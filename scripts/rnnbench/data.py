@@ -1,0 +1,212 @@
+"""IMDB reviews from two real sources, turned into Keras-style id sequences, then padded.
+
+Ids follow `keras.datasets.imdb`: 0 padding, 1 start of review, 2 out of vocabulary, and the
+word of frequency rank r (1 = most frequent in the training reviews) gets id r + 3; only ids
+below `num_words` are kept, the rest become 2.
+"""
+
+import collections
+import re
+import tarfile
+from pathlib import Path
+
+import numpy as np
+
+from rnnbench import RnnbenchError
+
+START, OOV, INDEX_FROM = 1, 2, 3
+SHUFFLE_SEED = 113  # the seed keras.datasets.imdb shuffles with
+SPLITS = ("train", "test")
+CLASSES = ("neg", "pos")  # label 0, label 1
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+
+
+def tokenize(text):
+    """Lower-case words of a review, HTML line breaks removed."""
+    return _WORD.findall(_BREAK.sub(" ", text).lower())
+
+
+# --- source: aclImdb (directory or .tar.gz) -------------------------------------------------
+
+def _review_path(name):
+    """('train', 'pos') for '.../aclImdb/train/pos/123_9.txt', else None."""
+    parts = Path(name).parts
+    if len(parts) >= 3 and parts[-3] in SPLITS and parts[-2] in CLASSES and parts[-1].endswith(".txt"):
+        return parts[-3], parts[-2]
+    return None
+
+
+def _iter_archive(path):
+    try:
+        with tarfile.open(path, "r:*") as tar:
+            for member in tar:
+                key = _review_path(member.name) if member.isfile() else None
+                if key:
+                    yield key, member.name, tar.extractfile(member).read()
+    except (tarfile.TarError, EOFError, OSError) as err:
+        raise RnnbenchError(
+            f"{path}: not a readable tar archive ({err}); download aclImdb_v1.tar.gz again "
+            "or point aclimdb_path at the unpacked aclImdb directory") from None
+
+
+def _iter_directory(path):
+    for file in sorted(Path(path).rglob("*.txt")):
+        key = _review_path(file.relative_to(path))
+        if key:
+            yield key, str(file), file.read_bytes()
+
+
+def read_aclimdb(path):
+    """Read every labelled review. Returns ({split: (texts, labels)}, invalid_utf8_count).
+
+    Reviews come sorted by file name within each split, so the result does not depend on
+    the order of the archive.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RnnbenchError(f"aclimdb_path {path} does not exist; download aclImdb_v1.tar.gz "
+                            "and set aclimdb_path to it (or to its unpacked directory)")
+    reviews = {(s, c): [] for s in SPLITS for c in CLASSES}
+    invalid = 0
+    for key, name, raw in (_iter_directory(path) if path.is_dir() else _iter_archive(path)):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text, invalid = raw.decode("utf-8", errors="replace"), invalid + 1
+        reviews[key].append((name, text))
+    for (split, cls), items in reviews.items():
+        if not items:
+            raise RnnbenchError(f"{path}: no reviews in {split}/{cls}/; expected the aclImdb layout "
+                                "aclImdb/{train,test}/{pos,neg}/*.txt")
+    out = {}
+    for split in SPLITS:
+        texts, labels = [], []
+        for label, cls in enumerate(CLASSES):
+            for _, text in sorted(reviews[split, cls]):
+                texts.append(text)
+                labels.append(label)
+        out[split] = (texts, np.array(labels, dtype=np.uint8))
+    return out, invalid
+
+
+def build_vocabulary(token_lists, num_words):
+    """Word -> id for the words whose id stays below num_words, most frequent first (ties by word)."""
+    counts = collections.Counter(word for tokens in token_lists for word in tokens)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {word: rank + INDEX_FROM for rank, (word, _) in enumerate(ranked, start=1)
+            if rank + INDEX_FROM < num_words}
+
+
+def encode(tokens, vocabulary):
+    return [START] + [vocabulary.get(word, OOV) for word in tokens]
+
+
+def _shuffled(sequences, labels, rng):
+    order = np.arange(len(sequences))
+    rng.shuffle(order)
+    return [sequences[i] for i in order], labels[order]
+
+
+def load_aclimdb(path, num_words):
+    """Sequences and labels for both splits, shuffled as keras.datasets.imdb shuffles them."""
+    reviews, invalid = read_aclimdb(path)
+    tokens = {split: [tokenize(t) for t in reviews[split][0]] for split in SPLITS}
+    vocabulary = build_vocabulary(tokens["train"], num_words)
+    rng = np.random.RandomState(SHUFFLE_SEED)
+    data = {}
+    for split in SPLITS:
+        sequences = [encode(t, vocabulary) for t in tokens[split]]
+        data[split] = _shuffled(sequences, reviews[split][1], rng)
+    return data, {"invalid_utf8": invalid, "vocabulary_size": len(vocabulary)}
+
+
+# --- source: keras.datasets.imdb ------------------------------------------------------------
+
+def load_keras(num_words):
+    """The article's data: keras.datasets.imdb, downloaded once into $KERAS_HOME/datasets."""
+    from keras.datasets import imdb
+
+    try:
+        (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=num_words)
+    except Exception as err:  # the download is the only step that fails on a sound install
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise RnnbenchError(
+            f"source 'keras': could not download imdb.npz ({first}); offline, use "
+            "--config source=aclimdb aclimdb_path=/path/to/aclImdb_v1.tar.gz") from None
+    data = {"train": ([list(s) for s in x_train], np.asarray(y_train, dtype=np.uint8)),
+            "test": ([list(s) for s in x_test], np.asarray(y_test, dtype=np.uint8))}
+    return data, {"invalid_utf8": 0, "vocabulary_size": num_words - INDEX_FROM - 1}
+
+
+# --- files: tokens once per (source, num_words), padded once per maxlen --------------------
+
+def save_tokens(path, data):
+    """Ragged sequences as flat values + offsets, with labels, in one .npz."""
+    arrays = {}
+    for split, (sequences, labels) in data.items():
+        lengths = np.fromiter((len(s) for s in sequences), dtype=np.int64, count=len(sequences))
+        arrays[f"{split}_offsets"] = np.concatenate([[0], np.cumsum(lengths)])
+        arrays[f"{split}_values"] = np.fromiter(
+            (i for s in sequences for i in s), dtype=np.int32, count=int(lengths.sum()))
+        arrays[f"{split}_labels"] = labels
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def load_tokens(path):
+    with np.load(path) as f:
+        return {split: (np.split(f[f"{split}_values"], f[f"{split}_offsets"][1:-1]), f[f"{split}_labels"])
+                for split in SPLITS}
+
+
+def pad(sequences, maxlen, padding="pre", truncating="pre"):
+    """Keras's pad_sequences: 'pre' truncation keeps the last maxlen tokens."""
+    from keras.utils import pad_sequences
+
+    return pad_sequences(sequences, maxlen=maxlen, padding=padding, truncating=truncating,
+                         dtype="int32", value=0)
+
+
+def save_padded(path, tokens, maxlen, padding, truncating):
+    arrays = {}
+    for split, (sequences, labels) in tokens.items():
+        arrays[f"x_{split}"] = pad(sequences, maxlen, padding, truncating)
+        arrays[f"y_{split}"] = labels
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def load_padded(path):
+    with np.load(path) as f:
+        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def prepare(source, path, num_words, tokens_out, meta_out):
+    """Read and tokenise the reviews once; write the token file and what it was made from."""
+    from rnnbench import files, measure
+
+    clock = measure.Clock()
+    if source == "aclimdb":
+        loaded, meta = load_aclimdb(path, num_words)
+        meta["source_sha256"] = files.sha256(path)
+    else:
+        loaded, meta = load_keras(num_words)
+    with files.atomic_path(tokens_out) as tmp:
+        save_tokens(tmp, loaded)
+    meta.update(source=source, path=str(path or ""), num_words=num_words, seconds=round(clock.seconds(), 2))
+    for split, (sequences, labels) in loaded.items():
+        meta[split] = {"reviews": len(labels), "positive": int(labels.sum()),
+                       "empty": sum(len(s) <= 1 for s in sequences),
+                       "mean_tokens": round(float(np.mean([len(s) for s in sequences])), 1)}
+    files.write_json(meta_out, meta)
+    print(f"prepared {meta['train']['reviews']} training and {meta['test']['reviews']} test reviews "
+          f"from {source} in {meta['seconds']} s; {meta['invalid_utf8']} not valid UTF-8 (decoded with replacement)")
+    return meta
+
+
+def pad_file(tokens_path, out, maxlen, padding, truncating):
+    from rnnbench import files
+
+    with files.atomic_path(out) as tmp:
+        save_padded(tmp, load_tokens(tokens_path), maxlen, padding, truncating)

@@ -1,0 +1,39 @@
+rule prepare:
+    input:
+        source_input,
+    output:
+        tokens=f"{DATA}/tokens.npz",
+        meta=f"{DATA}/tokens.json",
+    params:
+        source=config["source"],
+        num_words=config["num_words"],
+    log:
+        "results/logs/prepare.log",
+    benchmark:
+        "results/benchmarks/prepare.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    script:
+        "../../scripts/prepare_data.py"
+
+
+rule pad:
+    input:
+        tokens=f"{DATA}/tokens.npz",
+    output:
+        f"{DATA}/maxlen{{maxlen}}.npz",
+    params:
+        padding=config["padding"],
+        truncating=config["truncating"],
+    log:
+        "results/logs/pad-maxlen{maxlen}.log",
+    benchmark:
+        "results/benchmarks/pad-maxlen{maxlen}.tsv"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    script:
+        "../../scripts/pad_data.py"

@@ -1,0 +1,19 @@
+rule train:
+    input:
+        padded=f"{DATA}/maxlen{{maxlen}}.npz",
+    output:
+        history=f"{RUN}/history.csv",
+        metrics=f"{RUN}/metrics.json",
+    params:
+        config=training_config(),
+    log:
+        "results/logs/train/{model}-maxlen{maxlen}-seed{seed}.log",
+    benchmark:
+        "results/benchmarks/train/{model}-maxlen{maxlen}-seed{seed}.tsv"
+    threads: TRAIN_THREADS
+    resources:
+        mem_mb=6000,
+        runtime=120,
+        gpu=config["gpu"],
+    script:
+        "../../scripts/train_run.py"
