@@ -11,10 +11,19 @@ def _where(error):
                    for i, p in enumerate(error.absolute_path)) or "config"
 
 
+def _integers(config, schema):
+    """`--config maxlens=[500]` gives ['500']: read integer lists' items as integers."""
+    for key, prop in schema["properties"].items():
+        value = config.get(key)
+        if prop.get("type") == "array" and prop["items"].get("type") == "integer" and isinstance(value, list):
+            config[key] = [int(v) if isinstance(v, str) and v.strip().lstrip("-").isdigit() else v for v in value]
+
+
 def check(config, schema_path):
     """Raise RnnbenchError naming the first bad key and what it allows; return the config."""
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
+    _integers(config, schema)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is None:
         return config

@@ -45,8 +45,9 @@ def _iter_archive(path):
                 if key:
                     yield key, member.name, tar.extractfile(member).read()
     except (tarfile.TarError, EOFError, OSError) as err:
+        reason = str(err).splitlines()[0].rstrip(":")
         raise RnnbenchError(
-            f"{path}: not a readable tar archive ({err}); download aclImdb_v1.tar.gz again "
+            f"{path}: not a readable tar archive ({reason}); download aclImdb_v1.tar.gz again "
             "or point aclimdb_path at the unpacked aclImdb directory") from None
 
 
@@ -129,11 +130,14 @@ def load_keras(num_words):
 
     try:
         (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=num_words)
-    except Exception as err:  # the download is the only step that fails on a sound install
+    except Exception as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise RnnbenchError(
-            f"source 'keras': could not download imdb.npz ({first}); offline, use "
-            "--config source=aclimdb aclimdb_path=/path/to/aclImdb_v1.tar.gz") from None
+        if "fetch failure" in first or isinstance(err, OSError):  # how keras.utils.get_file fails offline
+            raise RnnbenchError(
+                f"source 'keras': could not download imdb.npz ({first}); offline, use "
+                "--config source=aclimdb aclimdb_path=/path/to/aclImdb_v1.tar.gz") from None
+        raise RnnbenchError(f"source 'keras': imdb.npz could not be read ({first}); delete it from "
+                            "$KERAS_HOME/datasets (default ~/.keras/datasets) and run again") from None
     data = {"train": ([list(s) for s in x_train], np.asarray(y_train, dtype=np.uint8)),
             "test": ([list(s) for s in x_test], np.asarray(y_test, dtype=np.uint8))}
     return data, {"invalid_utf8": 0, "vocabulary_size": num_words - INDEX_FROM - 1}

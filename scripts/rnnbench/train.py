@@ -1,6 +1,7 @@
 """Fit one model on padded IMDB data and measure what it achieved and what it cost."""
 
 import statistics
+from pathlib import Path
 
 import numpy as np
 
@@ -101,3 +102,14 @@ def run(padded_path, model, maxlen, seed, cfg, threads):
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
     }
     return history, metrics
+
+
+def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, cfg, threads):
+    """One run of the grid: train, then write history.csv and metrics.json atomically."""
+    from rnnbench import files
+
+    history, metrics = run(padded_path, model, maxlen, seed, cfg, threads)
+    files.write_csv(history_path, history)
+    files.write_json(metrics_path, metrics)
+    print({k: v for k, v in metrics.items() if k not in ("fingerprint", "config")})
+    return metrics

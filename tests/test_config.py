@@ -1,0 +1,41 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rnnbench import RnnbenchError, config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+DEFAULTS = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+
+
+def test_defaults_are_the_article():
+    assert config.check(copy.deepcopy(DEFAULTS), SCHEMA) == DEFAULTS
+    assert DEFAULTS["models"] == ["bow", "simple_rnn", "lstm", "gru"] and DEFAULTS["maxlens"] == [500, 1000]
+    assert (DEFAULTS["num_words"], DEFAULTS["embedding"], DEFAULTS["units"], DEFAULTS["epochs"],
+            DEFAULTS["batch_size"], DEFAULTS["optimizer"], DEFAULTS["validation_split"],
+            DEFAULTS["truncating"]) == (10000, 32, 32, 10, 128, "rmsprop", 0.2, "pre")
+
+
+def test_integer_lists_given_on_the_command_line_are_read_as_integers():
+    cfg = dict(DEFAULTS, maxlens=["100", "200"])
+    assert config.check(cfg, SCHEMA)["maxlens"] == [100, 200]
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"modles": ["lstm"]}, "unknown config key 'modles'"),
+    ({"epochs": "ten"}, "config epochs"),
+    ({"models": ["lstm", "transformer"]}, "choose from bow, simple_rnn, lstm, gru"),
+    ({"maxlens": [0]}, "config maxlens[0]"),
+    ({"maxlens": [2.5]}, "config maxlens[0]"),
+    ({"models": []}, "config models is empty"),
+    ({"seeds": []}, "config seeds is empty"),
+    ({"epochs": 0}, "config epochs"),
+    ({"batch_size": 0}, "config batch_size"),
+])
+def test_bad_config_is_one_line_naming_the_key(change, words):
+    with pytest.raises(RnnbenchError) as err:
+        config.check(dict(copy.deepcopy(DEFAULTS), **change), SCHEMA)
+    assert words in str(err.value) and "\n" not in str(err.value)
