@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
@@ -18,4 +21,5 @@ rule all:
     input:
         SUMMARY,
         SUMMARY_BY_CONFIG,
+        REPORT,
     default_target: True

@@ -16,6 +16,8 @@ DATA = f"results/data/{config['source']}-w{config['num_words']}"
 RUN = "results/runs/{model}/maxlen{maxlen}/seed{seed}"
 SUMMARY = "results/summary.csv"
 SUMMARY_BY_CONFIG = "results/summary_by_config.csv"
+REPORT = "results/report.html"
+REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 # Training takes every core it is given, so two timed runs never share a core.
 TRAIN_THREADS = config["threads"] or workflow.cores or os.cpu_count()
 

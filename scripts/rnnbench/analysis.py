@@ -1,0 +1,269 @@
+"""What the report concludes from the runs: steps in price, the Pareto frontier, the article's
+claims checked against confidence intervals, and warnings about timings that can't be compared.
+
+Works on summary.csv's frame (one row per run); never imports TensorFlow.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from rnnbench.models import MODELS
+from rnnbench.summary import interval
+
+CONFIDENCE = 0.95
+HIGH_LOAD_PER_CORE = 1.5     # a load average above 1.5 x cores means something else ran too
+EPOCH_SPREAD = 0.5           # an epoch 50% slower than the run's median epoch ...
+EPOCH_SPREAD_MIN_SECONDS = 1.0  # ... and by more than a second (tiny epochs jitter by fractions)
+
+
+def name(model, maxlen):
+    return f"{MODELS[model].label}@{maxlen}"
+
+
+def values(runs, model, maxlen, column="test_accuracy"):
+    rows = runs[(runs["model"] == model) & (runs["maxlen"] == maxlen)]
+    return rows[column].astype(float).to_numpy()
+
+
+@dataclass
+class Step:
+    """Going from configuration a to configuration b: what it gains and what it costs."""
+    a: tuple
+    b: tuple
+    gain: float          # accuracy points (b - a), from means
+    low: float           # 95% Welch interval of the gain, points (NaN below two seeds each)
+    high: float
+    seconds: float       # extra fit seconds (b - a), from means
+    multiple: float      # b's fit time / a's
+
+    @property
+    def seconds_per_point(self):
+        return self.seconds / self.gain if self.gain > 0 else float("nan")
+
+    @property
+    def noise(self):
+        """True when the interval of the gain includes zero."""
+        return bool(self.low <= 0 <= self.high)
+
+    @property
+    def label(self):
+        return f"{name(*self.a)} → {name(*self.b)}"
+
+
+def step(runs, a, b):
+    acc_a, acc_b = values(runs, *a), values(runs, *b)
+    if len(acc_a) == 0 or len(acc_b) == 0:
+        return None
+    low = high = float("nan")
+    if len(acc_a) > 1 and len(acc_b) > 1:
+        ci = stats.ttest_ind(acc_b, acc_a, equal_var=False).confidence_interval(CONFIDENCE)
+        low, high = 100 * ci.low, 100 * ci.high
+    t_a, t_b = values(runs, *a, "fit_seconds").mean(), values(runs, *b, "fit_seconds").mean()
+    return Step(a, b, 100 * (acc_b.mean() - acc_a.mean()), low, high, t_b - t_a, t_b / t_a)
+
+
+def price_steps(runs):
+    """Each step up the article's ladder (bag-of-words → SimpleRNN → GRU/LSTM) and 500 → 1000."""
+    present = set(zip(runs["model"], runs["maxlen"]))
+    maxlens = sorted(runs["maxlen"].unique())
+    pairs = [(("bow", m), ("simple_rnn", m)) for m in maxlens]
+    pairs += [(("simple_rnn", m), (cell, m)) for m in maxlens for cell in ("gru", "lstm")]
+    pairs += [((model, lo), (model, hi)) for model in MODELS for lo, hi in zip(maxlens, maxlens[1:])]
+    return [step(runs, a, b) for a, b in pairs if a in present and b in present]
+
+
+def pareto(by_config):
+    """Configurations that no other one beats on both mean fit time and mean test accuracy."""
+    ordered = by_config.sort_values(["fit_seconds_mean", "test_accuracy_mean"], ascending=[True, False])
+    frontier, best = [], -np.inf
+    for row in ordered.itertuples():
+        if row.test_accuracy_mean > best:
+            frontier.append((row.model, row.maxlen))
+            best = row.test_accuracy_mean
+    return frontier
+
+
+# --- the article's claims ---------------------------------------------------------------------
+
+@dataclass
+class Claim:
+    text: str
+    configs: list        # the (model, maxlen) it is about
+    measured: str = "not measured"
+    verdict: str = "not measured"   # holds | does not hold | within noise | no interval | not measured
+
+
+def _point(runs, text, config, target):
+    claim = Claim(text, [config])
+    acc = values(runs, *config)
+    if len(acc) == 0:
+        return claim
+    half = 100 * interval(acc, CONFIDENCE)
+    claim.measured = f"{100 * acc.mean():.1f}%" + (f" ± {half:.1f}" if len(acc) > 1 else "") + f" (n = {len(acc)})"
+    if len(acc) < 2:
+        claim.verdict = "no interval"
+    else:
+        claim.verdict = "holds" if abs(100 * acc.mean() - target) <= half else "does not hold"
+    return claim
+
+
+def _gain(runs, text, a, b, target):
+    """'b adds about target points over a' (target 0: 'as accurate as')."""
+    claim, s = Claim(text, [a, b]), step(runs, a, b)
+    if s is None:
+        return claim
+    claim.measured = f"{s.gain:+.1f} points"
+    if np.isnan(s.low):
+        claim.measured += f" for {s.multiple:.1f}× the time (one seed: no interval)"
+        claim.verdict = "no interval"
+        return claim
+    claim.measured += f" [{s.low:+.1f}, {s.high:+.1f}] for {s.multiple:.1f}× the time"
+    if target == 0:
+        claim.verdict = "holds" if s.noise else "does not hold"
+    elif s.noise:
+        claim.verdict = "within noise"
+    else:
+        claim.verdict = "holds" if s.low <= target <= s.high else "does not hold"
+    return claim
+
+
+def _cost(runs, text, a, b, at_least):
+    """'b costs at least `at_least` times a's fit time': judged on the interval of the ratio."""
+    claim = Claim(text, [a, b])
+    t_a, t_b = values(runs, *a, "fit_seconds"), values(runs, *b, "fit_seconds")
+    if len(t_a) == 0 or len(t_b) == 0:
+        return claim
+    ratio = t_b.mean() / t_a.mean()
+    claim.measured = f"{ratio:.1f}× ({t_b.mean():.0f} s vs {t_a.mean():.0f} s)"
+    if len(t_a) < 2 or len(t_b) < 2:
+        claim.verdict = "no interval"
+        return claim
+    h_a, h_b = interval(t_a), interval(t_b)
+    low, high = (t_b.mean() - h_b) / (t_a.mean() + h_a), (t_b.mean() + h_b) / max(t_a.mean() - h_a, 1e-9)
+    claim.measured += f" [{low:.1f}, {high:.1f}]"
+    claim.verdict = "holds" if low >= at_least else ("does not hold" if high < at_least else "within noise")
+    return claim
+
+
+def claims(runs):
+    """The article's claims, and the same questions for the configurations it did not run."""
+    maxlens = sorted(runs["maxlen"].unique())
+    out = [
+        _point(runs, "SimpleRNN at maxlen 500 is about 85% accurate", ("simple_rnn", 500), 85),
+        _gain(runs, "maxlen 1000 adds about 2 points to SimpleRNN (for more time)",
+              ("simple_rnn", 500), ("simple_rnn", 1000), 2),
+        _point(runs, "LSTM at maxlen 500 is about 90% accurate", ("lstm", 500), 90),
+    ]
+    out += [_point(runs, f"bag-of-words at maxlen {m} is about 87% accurate", ("bow", m), 87) for m in maxlens]
+    out += [_cost(runs, f"LSTM costs several (at least 2×) times SimpleRNN's compute at maxlen {m}",
+                  ("simple_rnn", m), ("lstm", m), 2) for m in maxlens]
+    out += [_gain(runs, f"GRU, the other cell, is as accurate as LSTM at maxlen {m}", ("lstm", m), ("gru", m), 0)
+            for m in maxlens]
+    return out
+
+
+# --- how it was measured ----------------------------------------------------------------------
+
+def timing_warnings(runs, histories):
+    """Reasons the times in this report may not be comparable, one sentence each."""
+    out = []
+    hardware = runs.groupby(["cpu", "threads"]).size()
+    if len(hardware) > 1:
+        out.append("Runs come from different hardware or thread counts ("
+                   + "; ".join(f"{cpu}, {threads} threads: {n} runs" for (cpu, threads), n in hardware.items())
+                   + "): compare their times only within one machine.")
+    hosts = runs["hostname"].nunique()
+    if hosts > 1:
+        out.append(f"Runs come from {hosts} hosts; their fingerprints are in the table of runs.")
+    out += _overlaps(runs)
+    cores = runs["threads"].astype(float).clip(lower=1)
+    load = runs[["load_start", "load_end"]].astype(float).max(axis=1)
+    loaded = runs[load > HIGH_LOAD_PER_CORE * cores]
+    if len(loaded):
+        out.append(f"{len(loaded)} runs saw a load average above {HIGH_LOAD_PER_CORE}× their cores (other work on "
+                   "the machine): " + ", ".join(f"{name(r.model, r.maxlen)} seed {r.seed} ({max(r.load_start, r.load_end):.1f})"
+                                              for r in loaded.itertuples()) + ".")
+    uneven = []
+    for (model, maxlen, seed), h in histories.groupby(["model", "maxlen", "seed"]):
+        steady = h["seconds"].to_numpy()[1:]
+        if len(steady) and steady.max() > (1 + EPOCH_SPREAD) * np.median(steady) \
+                and steady.max() - np.median(steady) > EPOCH_SPREAD_MIN_SECONDS:
+            uneven.append(f"{name(model, maxlen)} seed {seed} ({steady.min():.1f}–{steady.max():.1f} s)")
+    if uneven:
+        out.append("Epoch times varied by more than half within " + ", ".join(uneven)
+                   + ": something else likely used the machine during these runs.")
+    return out
+
+
+def _overlaps(runs):
+    import pandas as pd
+
+    start = pd.to_datetime(runs["started"], utc=True)
+    end = start + pd.to_timedelta(runs["fit_seconds"].astype(float), unit="s")
+    pairs = []
+    rows = list(zip(runs["hostname"], start, end, runs["model"], runs["maxlen"], runs["seed"]))
+    for i, (host, s, e, *who) in enumerate(rows):
+        for host2, s2, e2, *who2 in rows[i + 1:]:
+            if host == host2 and s < e2 and s2 < e:
+                pairs.append(f"{name(who[0], who[1])} seed {who[2]} and {name(who2[0], who2[1])} seed {who2[2]}")
+    if not pairs:
+        return []
+    return [f"Timed runs overlapped on one host ({'; '.join(pairs[:5])}{' …' if len(pairs) > 5 else ''}): "
+            "they shared the cores, so their times are inflated."]
+
+
+# --- the verdict ------------------------------------------------------------------------------
+
+def duration(seconds):
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def _pct(row):
+    ci = row["test_accuracy_ci95"]
+    return f"{100 * row['test_accuracy_mean']:.1f}%" + ("" if np.isnan(ci) else f" ± {100 * ci:.1f}")
+
+
+def _buys(s):
+    text = f"{s.gain:+.1f} points for {s.multiple:.1f}× the time"
+    if np.isnan(s.low):
+        return text + " (one seed: no interval)"
+    return text + (" (within seed noise)" if s.noise else "")
+
+
+def verdict(runs, by_config):
+    """A few sentences, computed from the runs, that answer the article's question."""
+    table = by_config.set_index(["model", "maxlen"])
+    best = table["test_accuracy_mean"].idxmax()
+    cheapest = table["fit_seconds_mean"].idxmin()
+    per_minute = (table["test_accuracy_mean"] - 0.5) * 100 / (table["fit_seconds_mean"] / 60)
+    efficient = per_minute.idxmax()
+    out = [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on the 25,000 test reviews, "
+           f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
+    if best != cheapest:
+        out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "
+                   f"{_pct(table.loc[cheapest])}); {name(*best)} buys {_buys(step(runs, cheapest, best))}.")
+    out.append(f"Most accuracy per unit of compute: {name(*efficient)}, {per_minute[efficient]:.0f} points above "
+               "chance per minute of training.")
+    for m in sorted(runs["maxlen"].unique()):
+        parts = [f"{MODELS[c].label} {_buys(s)}" for c in ("lstm", "gru")
+                 if (s := step(runs, ("simple_rnn", m), (c, m)))]
+        if parts:
+            out.append(f"Over SimpleRNN at maxlen {m}: " + "; ".join(parts) + ".")
+        recurrent = [(c, m) for c in ("simple_rnn", "lstm", "gru") if (c, m) in table.index]
+        if ("bow", m) in table.index and recurrent:
+            top = max(recurrent, key=lambda k: table.loc[k, "test_accuracy_mean"])
+            out.append(f"Over bag-of-words at maxlen {m}, the best recurrent model ({name(*top)}) adds "
+                       f"{_buys(step(runs, ('bow', m), top))}.")
+    longer = [s for s in price_steps(runs) if s.a[0] == s.b[0]]
+    if longer:
+        sure = [s for s in longer if not np.isnan(s.low)]
+        worth = [MODELS[s.a[0]].label for s in sure if s.low > 0]
+        text = (f"maxlen {longer[0].b[1]} over {longer[0].a[1]}: "
+                + "; ".join(f"{MODELS[s.a[0]].label} {_buys(s)}" for s in longer) + ".")
+        if sure:
+            text += (f" The longer reviews buy a gain beyond seed noise only for {', '.join(worth)}." if worth else
+                     " No model gains more than seed noise from the longer reviews: not worth their time.")
+        out.append(text)
+    return out

@@ -1,0 +1,194 @@
+"""Figures (matplotlib) and the self-contained HTML report. Never imports TensorFlow."""
+
+import base64
+import datetime
+import io
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from rnnbench import analysis, files  # noqa: E402
+from rnnbench.models import MODELS  # noqa: E402
+
+COLORS = {"bow": "#6b6b6b", "simple_rnn": "#1f77b4", "lstm": "#d62728", "gru": "#2ca02c"}
+MARKERS = ["o", "s", "^", "D", "v"]
+plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "rnnbench", "font.size": 10,
+                     "axes.spines.top": False, "axes.spines.right": False})
+ARTICLE_MAXLENS = (500, 1000)
+
+
+def marker(maxlen, maxlens):
+    return MARKERS[sorted(maxlens).index(maxlen) % len(MARKERS)]
+
+
+def save(fig, path):
+    with files.atomic_path(path) as tmp:
+        fig.savefig(tmp, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+
+
+# --- figures ------------------------------------------------------------------------------
+
+def compute_figure(by_config, epochs, path):
+    """Test accuracy against fit time and against training FLOPs, with the Pareto frontier."""
+    frontier = analysis.pareto(by_config)
+    maxlens = sorted(by_config["maxlen"].unique())
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharey=True)
+    xs = {"fit_seconds_mean": "training time per run (s, log scale)",
+          "total_flops": "training FLOPs per run (analytic, log scale)"}
+    frame = by_config.assign(total_flops=by_config["train_flops_per_epoch"] * epochs)
+    for ax, (col, label) in zip(axes, xs.items()):
+        for row in frame.itertuples():
+            ci = row.test_accuracy_ci95
+            xerr = row.fit_seconds_ci95 if col == "fit_seconds_mean" and not np.isnan(row.fit_seconds_ci95) else None
+            ax.errorbar(getattr(row, col), 100 * row.test_accuracy_mean, yerr=None if np.isnan(ci) else 100 * ci,
+                        xerr=xerr, fmt=marker(row.maxlen, maxlens), color=COLORS[row.model], ms=8, capsize=3)
+        pts = frame.set_index(["model", "maxlen"]).loc[frontier]
+        ax.plot(pts[col], 100 * pts["test_accuracy_mean"], "--", color="#999", lw=1, zorder=0)
+        for (model, maxlen), row in pts.iterrows():
+            ax.annotate(analysis.name(model, maxlen), (row[col], 100 * row["test_accuracy_mean"]),
+                        textcoords="offset points", xytext=(6, -12), fontsize=9, color=COLORS[model])
+        ax.set_xscale("log")
+        ax.set_xlabel(label)
+        ax.grid(alpha=0.3, which="both")
+    axes[0].set_ylabel("test accuracy at best validation epoch (%)")
+    handles = [plt.Line2D([], [], color=COLORS[m], marker="o", ls="", label=MODELS[m].label)
+               for m in MODELS if m in set(frame["model"])]
+    handles += [plt.Line2D([], [], color="#333", marker=marker(m, maxlens), ls="", label=f"maxlen {m}") for m in maxlens]
+    handles.append(plt.Line2D([], [], color="#999", ls="--", label="Pareto frontier"))
+    axes[1].legend(handles=handles, loc="lower right", fontsize=9, frameon=False)
+    fig.suptitle("Compute vs accuracy (mean over seeds, bars: 95% confidence interval)", fontsize=11)
+    save(fig, path)
+
+
+def history_figure(histories, model, maxlen, path):
+    """The article's plots: training (dots) and validation (line) accuracy and loss per epoch."""
+    h = histories[(histories["model"] == model) & (histories["maxlen"] == maxlen)]
+    g = h.groupby("epoch")
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
+    color = COLORS[model]
+    for ax, metric, label in ((axes[0], "accuracy", "accuracy"), (axes[1], "loss", "loss")):
+        for key, style in ((metric, dict(ls="", marker="o", ms=4, alpha=0.7)), (f"val_{metric}", dict(lw=2))):
+            mean = g[key].mean()
+            ax.plot(mean.index, mean, color=color, label=("training" if key == metric else "validation"), **style)
+            if h["seed"].nunique() > 1:
+                ax.fill_between(mean.index, g[key].min(), g[key].max(), color=color, alpha=0.15, lw=0)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    axes[0].legend(frameon=False, fontsize=9)
+    seeds = h["seed"].nunique()
+    band = f"mean of {seeds} seeds, band: min–max" if seeds > 1 else "one seed"
+    fig.suptitle(f"{analysis.name(model, maxlen)} ({band})", fontsize=11)
+    save(fig, path)
+
+
+# --- loading ------------------------------------------------------------------------------
+
+def load_histories(history_paths):
+    """All history.csv files of results/runs/{model}/maxlen{N}/seed{S}/ in one frame."""
+    frames = []
+    for path in map(Path, history_paths):
+        frame = pd.read_csv(path)
+        frames.append(frame.assign(model=path.parents[2].name, maxlen=int(path.parents[1].name[6:]),
+                                   seed=int(path.parent.name[4:])))
+    return pd.concat(frames, ignore_index=True)
+
+
+def data_uri(svg_path):
+    return "data:image/svg+xml;base64," + base64.b64encode(Path(svg_path).read_bytes()).decode()
+
+
+# --- the page -----------------------------------------------------------------------------
+
+def _fmt(value, spec, scale=1):
+    return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else format(value * scale, spec)
+
+
+def table_rows(by_config):
+    rows = []
+    for r in by_config.itertuples():
+        ci = "" if np.isnan(r.test_accuracy_ci95) else f" ± {100 * r.test_accuracy_ci95:.1f}"
+        rows.append({
+            "model": r.model, "label": MODELS[r.model].label, "maxlen": r.maxlen, "n": r.n,
+            "cells": [
+                (r.test_accuracy_mean, f"{100 * r.test_accuracy_mean:.1f}{ci}"),
+                (r.test_accuracy_last, _fmt(r.test_accuracy_last, ".1f", 100)),
+                (r.best_val_accuracy, f"{100 * r.best_val_accuracy:.1f} ({r.best_epoch:.1f})"),
+                (r.fit_seconds_mean, analysis.duration(r.fit_seconds_mean)),
+                (r.seconds_per_epoch_mean, _fmt(r.seconds_per_epoch_mean, ".1f")),
+                (r.seconds_to_best, analysis.duration(r.seconds_to_best)),
+                (r.inference_per_second, _fmt(r.inference_per_second, ",.0f")),
+                (r.parameters, _fmt(r.parameters, ",.0f")),
+                (r.train_flops_per_epoch, _fmt(r.train_flops_per_epoch, ",.0f", 1e-9)),
+                (r.gflops_per_second, _fmt(r.gflops_per_second, ".1f")),
+                (r.peak_rss_mb, _fmt(r.peak_rss_mb, ",.0f")),
+            ]})
+    return rows
+
+
+def missing(by_config, seeds):
+    """What the article's grid has that these results do not."""
+    present = set(zip(by_config["model"], by_config["maxlen"]))
+    gaps = [analysis.name(m, n) for m in MODELS for n in ARTICLE_MAXLENS if (m, n) not in present]
+    notes = [f"Not in these results: {', '.join(gaps)}."] if gaps else []
+    if by_config["n"].min() < 2:
+        one = [analysis.name(r.model, r.maxlen) for r in by_config.itertuples() if r.n < 2]
+        notes.append(f"One seed only for {', '.join(one)}: no confidence interval, and claims about them "
+                     "cannot be judged.")
+    return notes
+
+
+def context(runs, by_config, metrics, histories, figures):
+    """Everything the template shows, computed from the run files."""
+    first = metrics[0]
+    fp = pd.DataFrame([m["fingerprint"] for m in metrics])
+    cfg = {k: v for k, v in first["config"].items() if k not in ("model", "maxlen", "seed")}
+    seeds = sorted(runs["seed"].unique())
+    return {
+        "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "verdict": analysis.verdict(runs, by_config),
+        "rows": table_rows(by_config),
+        "steps": analysis.price_steps(runs),
+        "claims": analysis.claims(runs),
+        "warnings": analysis.timing_warnings(runs, histories),
+        "missing": missing(by_config, seeds),
+        "figures": figures,
+        "runs_count": len(runs), "seeds": seeds,
+        "machine": {
+            "hosts": ", ".join(sorted(fp["hostname"].unique())), "cpu": ", ".join(sorted(fp["cpu"].unique())),
+            "cores": ", ".join(map(str, sorted(fp["cores"].unique()))),
+            "threads": ", ".join(map(str, sorted(fp["threads"].unique()))),
+            "gpu": ", ".join(sorted({g for gs in fp["gpu"] for g in gs})) or "none",
+            "software": f"Python {first['fingerprint']['python']}, TensorFlow {first['fingerprint']['tensorflow']}, "
+                        f"Keras {first['fingerprint']['keras']}",
+            "xla": ", ".join(sorted({"on" if x else "off" for x in fp["xla"]})),
+            "dates": f"{fp['started'].min()} to {fp['started'].max()}",
+        },
+        "config": cfg,
+        "colors": COLORS,
+    }
+
+
+def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,
+           out_path, data_meta=None):
+    import jinja2
+
+    runs = pd.read_csv(summary_csv)
+    by_config = pd.read_csv(by_config_csv)
+    metrics = [json.loads(Path(p).read_text()) for p in metrics_paths]
+    histories = load_histories(history_paths)
+    ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()})
+    ctx["style"] = Path(style_path).read_text()
+    ctx["data"] = json.loads(Path(data_meta).read_text()) if data_meta else {}
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(template_path).parent),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    html = env.get_template(Path(template_path).name).render(**ctx)
+    files.write_text(out_path, html)
+    return html
