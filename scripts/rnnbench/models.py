@@ -26,7 +26,7 @@ class Model:
 
 
 MODELS = {
-    "bow": Model("bag-of-words dense", None),
+    "bow": Model("bag-of-words", None),
     "simple_rnn": Model("SimpleRNN", "SimpleRNN", gates=1),
     "lstm": Model("LSTM", "LSTM", gates=4),
     "gru": Model("GRU", "GRU", gates=3, extra_bias=True),

@@ -1,0 +1,130 @@
+"""The report from fixture results: complete, self-contained, and free of script errors."""
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, write_results
+from rnnbench import analysis, files, report, summary
+from rnnbench.models import MODELS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def build(root, **grid):
+    metrics, histories = write_results(root, **grid)
+    runs = summary.collect(metrics)
+    by_config = summary.by_config(runs)
+    files.write_csv(root / "summary.csv", runs)
+    files.write_csv(root / "by_config.csv", by_config)
+    report.compute_figure(by_config, 4, root / "compute.svg")
+    figures = {"compute": root / "compute.svg"}
+    frame = report.load_histories(histories)
+    for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
+        path = root / f"history-{model}-{maxlen}.svg"
+        report.history_figure(frame, model, maxlen, path)
+        figures[f"history-{model}-{maxlen}"] = path
+    html = report.render(root / "summary.csv", root / "by_config.csv", metrics, histories, figures,
+                         ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html")
+    return html, by_config
+
+
+class Page(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.images, self.sections, self.current, self.text = [], {}, None, {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "section":
+            self.current = attrs["id"]
+            self.text[self.current] = ""
+        if tag == "img":
+            self.images.append((self.current, attrs))
+
+    def handle_data(self, data):
+        if self.current:
+            self.text[self.current] += data
+
+
+def test_full_grid_report(tmp_path):
+    html, by_config = build(tmp_path)
+    page = Page(html)
+    assert list(page.text) == ["verdict", "table", "compute", "price", "curves", "claims", "method"]
+    for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
+        label = analysis.name(model, maxlen)
+        assert MODELS[model].label in page.text["table"]
+        assert any(f"{MODELS[model].label} at maxlen {maxlen}" in a.get("alt", "") for _, a in page.images)
+        assert MODELS[model].label in page.text["claims"] and f"maxlen {maxlen}" in page.text["claims"], label
+    assert re.search(r"\d ± \d", page.text["table"])  # three seeds: intervals shown
+    assert "holds" in page.text["claims"]
+    assert all(a["src"].startswith("data:image/svg+xml;base64,") for _, a in page.images)
+    assert not re.search(r"https?://", html), "the page must not reference anything on the network"
+    assert "LSTM" in page.text["verdict"] and "most accurate" in page.text["verdict"]
+
+
+def test_partial_grid_one_seed(tmp_path):
+    html, _ = build(tmp_path, models=("bow", "lstm"), maxlens=(500,), seeds=(1,))
+    page = Page(html)
+    assert "Not in these results" in page.text["verdict"] and "GRU@500" in page.text["verdict"]
+    assert "no interval" in page.text["claims"] and "not measured" in page.text["claims"]
+    assert not re.search(r"\d ± \d", page.text["table"])
+    assert len(page.images) == 3  # compute figure, two curve figures: none empty
+
+
+def test_verdict_numbers_come_from_the_runs(tmp_path):
+    write = write_results(tmp_path)
+    runs = summary.collect(write[0])
+    s = analysis.step(runs, ("simple_rnn", 500), ("lstm", 500))
+    lstm, rnn = (runs[(runs.model == m) & (runs.maxlen == 500)] for m in ("lstm", "simple_rnn"))
+    assert s.gain == pytest.approx(100 * (lstm.test_accuracy.mean() - rnn.test_accuracy.mean()))
+    assert s.multiple == pytest.approx(lstm.fit_seconds.mean() / rnn.fit_seconds.mean())
+    assert s.low < s.gain < s.high
+
+
+def test_timing_warnings(tmp_path):
+    metrics, histories = write_results(tmp_path, models=("lstm",), maxlens=(500,), seeds=(1, 2))
+    runs = summary.collect(metrics)
+    frame = report.load_histories(histories)
+    assert analysis.timing_warnings(runs, frame) == []
+    runs.loc[1, "started"] = runs.loc[0, "started"]          # overlapping
+    runs.loc[1, "cpu"] = "Intel Xeon"                         # other hardware
+    runs.loc[0, "load_end"] = 5.0                             # busy machine
+    frame.loc[2, "seconds"] = 60.0                            # one slow epoch
+    text = " ".join(analysis.timing_warnings(runs, frame))
+    for words in ("overlapped", "different hardware", "load average", "Epoch times varied"):
+        assert words in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
+def test_report_in_headless_chromium(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    build(tmp_path)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        requests = []
+        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        page.goto((tmp_path / "report.html").as_uri())
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        # Sorting by a header reorders the rows: the script runs.
+        first = page.locator("table.sortable tbody tr td").first.inner_text()
+        page.locator("table.sortable th", has_text="fit time").click()
+        page.locator("table.sortable th", has_text="fit time").click()
+        assert page.locator("table.sortable tbody tr td").first.inner_text() != first
+        widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
+        browser.close()
+    assert errors == [] and requests == []
+    assert all(w > 0 for w in widths)
+    assert (tmp_path / "report.png").stat().st_size > 10_000
