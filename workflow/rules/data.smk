@@ -11,6 +11,8 @@ rule prepare:
         "results/logs/prepare.log",
     benchmark:
         "results/benchmarks/prepare.tsv"
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=4000,
@@ -31,6 +33,8 @@ rule pad:
         "results/logs/pad-maxlen{maxlen}.log",
     benchmark:
         "results/benchmarks/pad-maxlen{maxlen}.tsv"
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=4000,

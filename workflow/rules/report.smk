@@ -8,6 +8,8 @@ rule aggregate:
                          labels={"table": "one row per model x maxlen"}),
     log:
         "results/logs/aggregate.log",
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -28,6 +30,8 @@ rule history_figure:
         ),
     log:
         "results/logs/figures/history-{model}-maxlen{maxlen}.log",
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -50,6 +54,8 @@ rule compute_figure:
         epochs=config["epochs"],
     log:
         "results/logs/figures/compute.log",
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -74,6 +80,8 @@ rule report:
         REPORT,
     log:
         "results/logs/report.log",
+    conda:
+        "../envs/rnnbench.yaml"
     threads: 1
     resources:
         mem_mb=1000,

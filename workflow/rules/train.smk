@@ -10,6 +10,8 @@ rule train:
         "results/logs/train/{model}-maxlen{maxlen}-seed{seed}.log",
     benchmark:
         "results/benchmarks/train/{model}-maxlen{maxlen}-seed{seed}.tsv"
+    conda:
+        "../envs/rnnbench.yaml"
     threads: TRAIN_THREADS
     resources:
         mem_mb=6000,

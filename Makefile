@@ -1,0 +1,32 @@
+# rnnbench: the two commands of the README, and their parts.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA ?= ../shared/data/aclImdb-labeled.tar.gz
+
+.PHONY: setup setup-dev browser run run-offline test
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+setup: $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt -e .
+
+setup-dev: $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt -e .
+
+# Debian's Chromium for the report's browser test (skipped where it is missing).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium not installed: the browser test will be skipped"
+
+# The whole default grid on the article's data (keras.datasets.imdb, downloaded once).
+run: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake
+
+# The same grid from a local aclImdb archive or directory, without network.
+run-offline: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --config source=aclimdb aclimdb_path=$(DATA)
+
+test: setup-dev browser
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests

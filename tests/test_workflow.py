@@ -1,0 +1,81 @@
+"""The whole DAG through the real snakemake command line, on tiny generated data."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, write_aclimdb, write_archive
+
+SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
+TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
+
+
+def workdir(tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "config", work / "config")
+    return work
+
+
+def snakemake(work, *args, check=True):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    proc = subprocess.run(SNAKEMAKE + ["-d", str(work), *args], capture_output=True, text=True, env=env)
+    if check and proc.returncode:
+        pytest.fail(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def job_counts(output):
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", output, re.M)}
+
+
+def test_default_plan_is_the_article_grid(tmp_path):
+    counts = job_counts(snakemake(workdir(tmp_path), "-n").stdout)
+    assert counts["train"] == 24 and counts["pad"] == 2 and counts["prepare"] == 1
+    assert counts["history_figure"] == 8 and counts["report"] == 1
+
+
+def test_lint_is_clean():
+    proc = subprocess.run(SNAKEMAKE + ["--lint", "--nolock"], capture_output=True, text=True, cwd=ROOT)
+    assert "Congratulations" in proc.stdout + proc.stderr, proc.stdout[-3000:]
+
+
+@pytest.mark.parametrize("change, words", [
+    (["models=[lstm,transformer]"], "choose from bow, simple_rnn, lstm, gru"),
+    (["epochs=0"], "config epochs"),
+    (["modles=[lstm]"], "unknown config key 'modles'"),
+    (["seeds=[]"], "config seeds is empty"),
+    (["source=aclimdb", "aclimdb_path=/nowhere/aclImdb.tar.gz"], "does not exist"),
+])
+def test_bad_config_stops_before_any_job(tmp_path, change, words):
+    work = workdir(tmp_path)
+    proc = snakemake(work, "-n", "--config", *change, check=False)
+    assert proc.returncode != 0 and words in proc.stdout + proc.stderr
+    assert not (work / "results").exists()
+
+
+def test_whole_dag_on_tiny_data(tmp_path):
+    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
+    work = workdir(tmp_path)
+    snakemake(work, "--config", *TINY, f"aclimdb_path={archive}")
+    results = work / "results"
+    expected = {(m, n, s) for m in ("bow", "simple_rnn", "lstm", "gru") for n in (20, 30) for s in (1, 2)}
+    for model, maxlen, seed in expected:
+        run = results / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
+        assert (run / "history.csv").exists() and (run / "metrics.json").exists()
+        assert (results / "benchmarks" / "train" / f"{model}-maxlen{maxlen}-seed{seed}.tsv").exists()
+        assert "epoch 1:" in (results / "logs" / "train" / f"{model}-maxlen{maxlen}-seed{seed}.log").read_text()
+    summary = pd.read_csv(results / "summary.csv")
+    assert set(zip(summary["model"], summary["maxlen"], summary["seed"])) == expected and len(summary) == 16
+    assert len(pd.read_csv(results / "summary_by_config.csv")) == 8
+    assert (results / "report.html").stat().st_size > 10_000
+    assert not list(results.rglob("*.tmp*")), "no temporary file is left behind"
+    # Nothing to do a second time; a changed training setting reruns training only.
+    assert "Nothing to be done" in snakemake(work, "-n", "--config", *TINY, f"aclimdb_path={archive}").stdout
+    counts = job_counts(snakemake(work, "-n", "--config", *TINY, "epochs=2", f"aclimdb_path={archive}").stdout)
+    assert counts["train"] == 16 and "prepare" not in counts and "pad" not in counts
