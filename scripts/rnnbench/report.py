@@ -62,7 +62,8 @@ def compute_figure(by_config, epochs, path):
                for m in MODELS if m in set(frame["model"])]
     handles += [plt.Line2D([], [], color="#333", marker=marker(m, maxlens), ls="", label=f"maxlen {m}") for m in maxlens]
     handles.append(plt.Line2D([], [], color="#999", ls="--", label="Pareto frontier"))
-    axes[1].legend(handles=handles, loc="lower right", fontsize=9, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, frameon=False,
+               bbox_to_anchor=(0.5, -0.06))
     fig.suptitle("Compute vs accuracy (mean over seeds, bars: 95% confidence interval)", fontsize=11)
     save(fig, path)
 
