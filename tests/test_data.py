@@ -100,3 +100,17 @@ def test_keras_source_offline_says_how_to_use_aclimdb(monkeypatch):
     monkeypatch.setattr(keras_imdb, "get_file", offline)
     with pytest.raises(RnnbenchError, match="source=aclimdb"):
         data.load_keras(num_words=20)
+
+
+def test_atomic_write_leaves_nothing_when_it_fails(tmp_path):
+    from rnnbench import files
+
+    target = tmp_path / "out" / "metrics.json"
+    files.write_json(target, {"a": 1})
+    with pytest.raises(RuntimeError):
+        with files.atomic_path(target) as tmp:
+            tmp.write_text("{half")
+            raise RuntimeError("killed mid-write")
+    assert files.read_json(target) == {"a": 1}
+    assert [p.name for p in target.parent.iterdir()] == ["metrics.json"]
+    assert oct(target.stat().st_mode & 0o777) != oct(0o600)

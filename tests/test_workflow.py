@@ -79,3 +79,38 @@ def test_whole_dag_on_tiny_data(tmp_path):
     assert "Nothing to be done" in snakemake(work, "-n", "--config", *TINY, f"aclimdb_path={archive}").stdout
     counts = job_counts(snakemake(work, "-n", "--config", *TINY, "epochs=2", f"aclimdb_path={archive}").stdout)
     assert counts["train"] == 16 and "prepare" not in counts and "pad" not in counts
+
+
+def test_killed_training_job_resumes_and_counts_once(tmp_path):
+    """kill -9 a training job in the middle of an epoch; the same command again finishes the run."""
+    import json
+    import time
+
+    import psutil
+
+    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
+    work = workdir(tmp_path)
+    args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]",
+            "seeds=[1]", "epochs=40", "batch_size=1", "num_words=60"]
+    state = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1" / ".resume" / "epochs.json"
+    proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    deadline = time.time() + 300
+    while time.time() < deadline and not (state.exists() and len(json.loads(state.read_text() or "[]")) >= 2):
+        time.sleep(0.05)
+    jobs = [p for p in psutil.Process(proc.pid).children(recursive=True) if "train_run" in " ".join(p.cmdline())]
+    assert jobs, "the training job was not found running"
+    for job in jobs:
+        job.kill()
+    assert proc.wait(timeout=120) != 0
+    done_before = len(json.loads(state.read_text()))
+    assert done_before < 40 and not state.with_name("metrics.json").exists()
+
+    snakemake(work, *args)
+    run = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1"
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["resumed"] is True and 2 <= metrics["resumed_at_epoch"] <= done_before
+    history = pd.read_csv(run / "history.csv")
+    assert list(history["epoch"]) == list(range(1, 41))
+    summary = pd.read_csv(work / "results" / "summary.csv")
+    assert len(summary) == 1 and not (run / ".resume").exists()

@@ -1,34 +1,78 @@
-"""Fit one model on padded IMDB data and measure what it achieved and what it cost."""
+"""Fit one model on padded IMDB data and measure what it achieved and what it cost.
 
+A run can be stopped at any moment and resumed. After every epoch the recorder saves, under the
+run's `.resume/` folder, the epochs so far (their logs and wall seconds), the best validation
+epoch's weights, and, through Keras's BackupAndRestore, the model and optimizer. A rerun starts
+after the last saved epoch; the time of an epoch cut short is lost, not counted.
+"""
+
+import shutil
 import statistics
 from pathlib import Path
 
 import numpy as np
 
-from rnnbench import data, measure, models
+from rnnbench import data, files, measure, models
 
 JIT = {"off": False, "on": True, "auto": "auto"}
+RESUME_DIR = ".resume"
 
 
-def _callbacks():
+def _recorder(state_dir):
     import keras
 
-    class EpochRecorder(keras.callbacks.Callback):
-        """Times every epoch and keeps the weights of the best validation epoch in memory."""
+    class EpochRecorder(keras.callbacks.BackupAndRestore):
+        """Times every epoch and keeps the best validation epoch's weights; all of it survives a restart."""
 
         def __init__(self):
-            super().__init__()
-            self.seconds, self.best, self.best_epoch, self.best_weights = [], -1.0, None, None
+            super().__init__(str(state_dir), save_freq="epoch", delete_checkpoint=False, double_checkpoint=True)
+            self.rows, self.best_weights, self.resumed_at = [], None, 0
+
+        def _best_path(self, epoch):
+            return state_dir / f"best-{epoch}.weights.h5"
+
+        @property
+        def seconds(self):
+            return [row["seconds"] for row in self.rows]
+
+        @property
+        def best_epoch(self):
+            val = [row["val_accuracy"] for row in self.rows]
+            return int(np.argmax(val)) + 1 if val else None
+
+        @property
+        def best(self):
+            return self.rows[self.best_epoch - 1]["val_accuracy"] if self.rows else -1.0
+
+        def on_train_begin(self, logs=None):
+            super().on_train_begin(logs)  # restores model, optimizer and the epoch to start from
+            self.resumed_at = self.model._initial_epoch or 0
+            if self.resumed_at:
+                # Epochs past the checkpoint were cut short: they are trained again.
+                self.rows = files.read_json(state_dir / "epochs.json")[:self.resumed_at]
+                current = self.model.get_weights()
+                self.model.load_weights(self._best_path(self.best_epoch))
+                self.best_weights = self.model.get_weights()
+                self.model.set_weights(current)
+                print(f"resumed after epoch {self.resumed_at}", flush=True)
 
         def on_epoch_begin(self, epoch, logs=None):
             self._clock = measure.Clock()
 
         def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(self._clock.seconds())
-            if logs["val_accuracy"] > self.best:
-                self.best, self.best_epoch = logs["val_accuracy"], epoch + 1
+            row = {key: float(value) for key, value in logs.items()}
+            self.rows.append(dict(row, epoch=epoch + 1, seconds=self._clock.seconds()))
+            if self.best_epoch == epoch + 1:
                 self.best_weights = self.model.get_weights()
-            print(f"epoch {epoch + 1}: {self.seconds[-1]:.1f} s, val_accuracy {logs['val_accuracy']:.4f}", flush=True)
+                with files.atomic_path(self._best_path(epoch + 1)) as tmp:
+                    self.model.save_weights(tmp)
+            files.write_json(state_dir / "epochs.json", self.rows)
+            super().on_epoch_end(epoch, logs)  # the checkpoint: from here on this epoch is done
+            for old in state_dir.glob("best-*.weights.h5"):
+                if old != self._best_path(self.best_epoch):
+                    old.unlink()
+            print(f"epoch {epoch + 1}: {self.rows[-1]['seconds']:.1f} s, val_accuracy {logs['val_accuracy']:.4f}",
+                  flush=True)
 
     return EpochRecorder()
 
@@ -44,12 +88,11 @@ def configure(seed, threads, deterministic=False):
         tf.config.experimental.enable_op_determinism()
 
 
-def run(padded_path, model, maxlen, seed, cfg, threads):
-    """Train and evaluate one run. Returns (history rows, metrics dict).
+def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
+    """Train and evaluate one run, resuming from state_dir if an earlier try left one there.
 
     cfg holds num_words, embedding, units, epochs, batch_size, optimizer, validation_split,
-    jit_compile
-    and deterministic, as in config/config.yaml.
+    jit_compile and deterministic, as in config/config.yaml. Returns (history, metrics).
     """
     import pandas as pd
 
@@ -61,11 +104,12 @@ def run(padded_path, model, maxlen, seed, cfg, threads):
     net = models.build(model, **shape)
     net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=JIT[cfg["jit_compile"]])
-    recorder = _callbacks()
+    recorder = _recorder(state_dir)
     fit_clock = measure.Clock()
-    fit = net.fit(x_train, y_train, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
+    net.fit(x_train, y_train, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
                   validation_split=cfg["validation_split"], callbacks=[recorder], verbose=2)
-    fit_seconds = fit_clock.seconds()
+    # Only time actually spent: this fit, plus the epochs finished before an interruption.
+    fit_seconds = fit_clock.seconds() + sum(recorder.seconds[:recorder.resumed_at])
 
     eval_clock = measure.Clock()
     last_loss, last_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
@@ -73,9 +117,9 @@ def run(padded_path, model, maxlen, seed, cfg, threads):
     net.set_weights(recorder.best_weights)
     best_loss, best_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
 
-    history = pd.DataFrame(fit.history)
-    history.insert(0, "epoch", np.arange(1, len(history) + 1))
-    history["seconds"] = recorder.seconds
+    history = pd.DataFrame(recorder.rows)
+    first = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
+    history = history[first + [c for c in history if c not in first]]
     train_samples = len(x_train) - int(len(x_train) * cfg["validation_split"])
     steady = recorder.seconds[1:] or recorder.seconds
     flops_epoch = models.training_flops_per_sample(model, **shape) * train_samples
@@ -88,6 +132,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads):
         "test_accuracy_last": last_acc, "test_loss_last": last_loss,
         "best_val_accuracy": recorder.best, "best_epoch": recorder.best_epoch,
         "epochs": len(history),
+        "resumed": bool(recorder.resumed_at), "resumed_at_epoch": recorder.resumed_at or None,
         "fit_seconds": fit_seconds,
         "first_epoch_seconds": recorder.seconds[0],
         "seconds_per_epoch": seconds_per_epoch,
@@ -105,11 +150,12 @@ def run(padded_path, model, maxlen, seed, cfg, threads):
 
 
 def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, cfg, threads):
-    """One run of the grid: train, then write history.csv and metrics.json atomically."""
-    from rnnbench import files
-
-    history, metrics = run(padded_path, model, maxlen, seed, cfg, threads)
+    """One run of the grid: train (or resume), write history.csv and metrics.json atomically,
+    then drop the resume state."""
+    state_dir = Path(metrics_path).parent / RESUME_DIR
+    history, metrics = run(padded_path, model, maxlen, seed, cfg, threads, state_dir)
     files.write_csv(history_path, history)
     files.write_json(metrics_path, metrics)
+    shutil.rmtree(state_dir, ignore_errors=True)
     print({k: v for k, v in metrics.items() if k not in ("fingerprint", "config")})
     return metrics

@@ -1,0 +1,79 @@
+"""One training run on tiny data: what it records, how it resumes, and that it is repeatable."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnbench import data, train
+
+CFG = dict(num_words=60, embedding=8, units=8, epochs=4, batch_size=8, validation_split=0.2,
+           jit_compile="auto", optimizer="rmsprop", deterministic=False)
+
+
+@pytest.fixture
+def padded(tmp_path):
+    rng = np.random.default_rng(0)
+    seqs = [list(rng.integers(1, 60, rng.integers(3, 30))) for _ in range(80)]
+    labels = (np.arange(80) % 2).astype(np.uint8)
+    path = tmp_path / "maxlen20.npz"
+    data.save_padded(path, {"train": (seqs[:40], labels[:40]), "test": (seqs[40:], labels[40:])}, 20, "pre", "pre")
+    return path
+
+
+def fit(padded, out, model="lstm", seed=1, **change):
+    return train.run_to_files(padded, out / "history.csv", out / "metrics.json", model, 20, seed,
+                              dict(CFG, **change), 2)
+
+
+def test_a_run_records_its_figures(padded, tmp_path):
+    metrics = fit(padded, tmp_path / "run")
+    history = pd.read_csv(tmp_path / "run" / "history.csv")
+    assert list(history.columns) == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
+    assert list(history["epoch"]) == [1, 2, 3, 4]
+    assert metrics["best_epoch"] == int(history["val_accuracy"].idxmax()) + 1
+    assert metrics["best_val_accuracy"] == pytest.approx(history["val_accuracy"].max())
+    assert metrics["seconds_per_epoch"] == pytest.approx(history["seconds"][1:].median())
+    assert metrics["fit_seconds"] >= history["seconds"].sum()
+    assert metrics["train_samples"] == 32 and metrics["test_samples"] == 40
+    assert metrics["resumed"] is False and metrics["fingerprint"]["threads"] == 2
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["parameters"] == metrics["parameters"]
+    assert not (tmp_path / "run" / train.RESUME_DIR).exists(), "the resume state goes once the run is done"
+
+
+def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monkeypatch):
+    original = train._recorder
+
+    def interrupted(state_dir):
+        recorder = original(state_dir)
+        begin = recorder.on_epoch_begin
+
+        def on_epoch_begin(epoch, logs=None):
+            begin(epoch, logs)
+            if epoch == 2:
+                raise KeyboardInterrupt  # Ctrl-C in the middle of the third epoch
+        recorder.on_epoch_begin = on_epoch_begin
+        return recorder
+
+    monkeypatch.setattr(train, "_recorder", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fit(padded, tmp_path / "run")
+    assert not (tmp_path / "run" / "metrics.json").exists()
+    saved = json.loads((tmp_path / "run" / train.RESUME_DIR / "epochs.json").read_text())
+    assert [row["epoch"] for row in saved] == [1, 2]
+
+    monkeypatch.setattr(train, "_recorder", original)
+    metrics = fit(padded, tmp_path / "run")
+    history = pd.read_csv(tmp_path / "run" / "history.csv")
+    assert metrics["resumed"] is True and metrics["resumed_at_epoch"] == 2
+    assert list(history["epoch"]) == [1, 2, 3, 4]
+    assert history["seconds"][:2].tolist() == pytest.approx([row["seconds"] for row in saved])
+    assert metrics["fit_seconds"] >= history["seconds"].sum() - 1e-6
+
+
+def test_same_seed_same_history(padded, tmp_path):
+    runs = [fit(padded, tmp_path / f"run{i}", deterministic=True) for i in (1, 2)]
+    histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns="seconds") for i in (1, 2)]
+    pd.testing.assert_frame_equal(*histories)
+    assert runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
