@@ -75,6 +75,9 @@ def test_whole_dag_on_tiny_data(tmp_path):
     assert len(pd.read_csv(results / "summary_by_config.csv")) == 8
     assert (results / "report.html").stat().st_size > 10_000
     assert not list(results.rglob("*.tmp*")), "no temporary file is left behind"
+    # Snakemake's own report of the same figures and tables.
+    snakemake(work, "--config", *TINY, f"aclimdb_path={archive}", "--report", "results/snakemake-report.html")
+    assert (results / "snakemake-report.html").stat().st_size > 100_000
     # Nothing to do a second time; a changed training setting reruns training only.
     assert "Nothing to be done" in snakemake(work, "-n", "--config", *TINY, f"aclimdb_path={archive}").stdout
     counts = job_counts(snakemake(work, "-n", "--config", *TINY, "epochs=2", f"aclimdb_path={archive}").stdout)
