@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline test
+.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -30,3 +30,17 @@ run-offline: setup
 
 test: setup-dev browser
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests
+
+# Timing regression suite: time it, compare with the committed baseline of this machine kind.
+BASELINE ?= tests/benchmarks/baseline.json
+BENCH_THRESHOLD ?= 0.25
+bench: setup-dev
+	mkdir -p results/bench
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests/benchmarks --benchmark-enable \
+	  --benchmark-json=results/bench/latest.json
+
+bench-compare: bench
+	$(PY) -m rnnbench.bench $(BASELINE) results/bench/latest.json --threshold $(BENCH_THRESHOLD)
+
+bench-save: bench
+	cp results/bench/latest.json $(BASELINE)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import REAL_DATA
+from helpers import REAL_DATA
 from rnnbench import data
 
 pytestmark = pytest.mark.skipif(not REAL_DATA.exists(), reason=f"{REAL_DATA} is not here")

@@ -9,29 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, write_results
-from rnnbench import analysis, files, report, summary
+from helpers import ROOT, build_report as build, write_results
+from rnnbench import analysis, report, summary
 from rnnbench.models import MODELS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def build(root, **grid):
-    metrics, histories = write_results(root, **grid)
-    runs = summary.collect(metrics)
-    by_config = summary.by_config(runs)
-    files.write_csv(root / "summary.csv", runs)
-    files.write_csv(root / "by_config.csv", by_config)
-    report.compute_figure(by_config, 4, root / "compute.svg")
-    figures = {"compute": root / "compute.svg"}
-    frame = report.load_histories(histories)
-    for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
-        path = root / f"history-{model}-{maxlen}.svg"
-        report.history_figure(frame, model, maxlen, path)
-        figures[f"history-{model}-{maxlen}"] = path
-    html = report.render(root / "summary.csv", root / "by_config.csv", metrics, histories, figures,
-                         ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html")
-    return html, by_config
 
 
 class Page(HTMLParser):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, write_aclimdb, write_archive
+from helpers import ROOT, write_aclimdb, write_archive
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]

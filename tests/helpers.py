@@ -1,0 +1,104 @@
+"""Small real-layout data and fixture results that the tests write for themselves."""
+
+import random
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_DATA = ROOT.parent / "shared" / "data" / "aclImdb-labeled.tar.gz"
+POSITIVE = "great excellent wonderful love superb moving".split()
+NEGATIVE = "bad awful boring waste terrible dull".split()
+FILLER = "the a film movie plot actor scene story it was and of to is".split()
+
+
+def write_aclimdb(root, per_class=12, seed=0):
+    """A tiny aclImdb tree: aclImdb/{train,test}/{pos,neg}/<id>_<rating>.txt, words tied to labels."""
+    rng = random.Random(seed)
+    base = Path(root) / "aclImdb"
+    for split in ("train", "test"):
+        for cls, words in (("pos", POSITIVE), ("neg", NEGATIVE)):
+            folder = base / split / cls
+            folder.mkdir(parents=True)
+            for i in range(per_class):
+                tokens = [rng.choice(FILLER + words) for _ in range(rng.randint(5, 60))]
+                text = " ".join(tokens[:3]) + "<br /><br />" + " ".join(tokens[3:])
+                (folder / f"{i}_{8 if cls == 'pos' else 2}.txt").write_text(text, encoding="utf-8")
+    return base
+
+
+def write_archive(tree, path):
+    with tarfile.open(path, "w:gz") as tar:
+        tar.add(tree, arcname="aclImdb")
+    return path
+
+
+ACCURACY = {"bow": 0.87, "simple_rnn": 0.84, "lstm": 0.88, "gru": 0.885}
+EPOCH_SECONDS = {"bow": 1.0, "simple_rnn": 10.0, "lstm": 20.0, "gru": 24.0}
+
+
+def write_results(root, models=tuple(ACCURACY), maxlens=(500, 1000), seeds=(1, 2, 3), epochs=4):
+    """Run files as the train rule writes them, with plausible made-up figures, for report tests."""
+    import json
+
+    import pandas as pd
+
+    rng = random.Random(42)
+    metrics_paths, history_paths = [], []
+    for model in models:
+        for maxlen in maxlens:
+            for seed in seeds:
+                run = Path(root) / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
+                run.mkdir(parents=True)
+                scale = maxlen / 500 if model != "bow" else 1
+                seconds = [EPOCH_SECONDS[model] * scale * (1.3 if e == 0 else rng.uniform(0.95, 1.05))
+                           for e in range(epochs)]
+                acc = ACCURACY[model] + 0.01 * (maxlen == 1000) + rng.uniform(-0.006, 0.006)
+                history = pd.DataFrame({
+                    "epoch": range(1, epochs + 1),
+                    "accuracy": [0.7 + 0.07 * e for e in range(epochs)],
+                    "loss": [0.6 - 0.1 * e for e in range(epochs)],
+                    "val_accuracy": [acc - 0.02 + 0.01 * rng.uniform(-1, 1) for _ in range(epochs)],
+                    "val_loss": [0.4 + 0.02 * e for e in range(epochs)],
+                    "seconds": seconds,
+                })
+                history.to_csv(run / "history.csv", index=False)
+                metrics = {
+                    "model": model, "maxlen": maxlen, "seed": seed, "test_accuracy": acc, "test_loss": 0.3,
+                    "test_accuracy_last": acc - 0.02, "test_loss_last": 0.4, "best_val_accuracy": acc + 0.005,
+                    "best_epoch": 2, "epochs": epochs, "fit_seconds": sum(seconds),
+                    "first_epoch_seconds": seconds[0], "seconds_per_epoch": sorted(seconds[1:])[len(seconds) // 2 - 1],
+                    "seconds_to_best": sum(seconds[:2]), "inference_per_second": 5000 / scale,
+                    "parameters": 328353, "train_flops_per_epoch": 4.9e11 * scale, "gflops_per_second": 20.0,
+                    "peak_rss_mb": 1200.0,
+                    "fingerprint": {"hostname": "vm", "cpu": "AMD EPYC", "cores": 2, "threads": 2, "gpu": [],
+                                    "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "xla": False,
+                                    "started": f"2026-11-27T{len(metrics_paths) // 6:02d}:{len(metrics_paths) % 6 * 10:02d}:00+00:00",
+                                    "load_start": 1.0, "load_end": 2.0},
+                    "config": {"num_words": 10000, "epochs": epochs, "batch_size": 128,
+                               "model": model, "maxlen": maxlen, "seed": seed},
+                }
+                (run / "metrics.json").write_text(json.dumps(metrics))
+                metrics_paths.append(run / "metrics.json")
+                history_paths.append(run / "history.csv")
+    return metrics_paths, history_paths
+
+
+def build_report(root, **grid):
+    """Summaries, figures and the page from fixture results under root; returns (html, by_config)."""
+    from rnnbench import files, report, summary
+
+    metrics, histories = write_results(root, **grid)
+    runs = summary.collect(metrics)
+    by_config = summary.by_config(runs)
+    files.write_csv(root / "summary.csv", runs)
+    files.write_csv(root / "by_config.csv", by_config)
+    report.compute_figure(by_config, 4, root / "compute.svg")
+    figures = {"compute": root / "compute.svg"}
+    frame = report.load_histories(histories)
+    for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
+        path = root / f"history-{model}-{maxlen}.svg"
+        report.history_figure(frame, model, maxlen, path)
+        figures[f"history-{model}-{maxlen}"] = path
+    html = report.render(root / "summary.csv", root / "by_config.csv", metrics, histories, figures,
+                         ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html")
+    return html, by_config
