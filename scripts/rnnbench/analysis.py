@@ -226,7 +226,7 @@ def _pct(row):
 
 
 def _buys(s):
-    text = f"{s.gain:+.1f} points for {s.multiple:.1f}× the time"
+    text = f"{'gains' if s.gain >= 0 else 'loses'} {abs(s.gain):.1f} points for {s.multiple:.1f}× the time"
     if np.isnan(s.low):
         return text + " (one seed: no interval)"
     return text + (" (within seed noise)" if s.noise else "")
@@ -243,19 +243,19 @@ def verdict(runs, by_config):
            f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
     if best != cheapest:
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "
-                   f"{_pct(table.loc[cheapest])}); {name(*best)} buys {_buys(step(runs, cheapest, best))}.")
+                   f"{_pct(table.loc[cheapest])}); {name(*best)} {_buys(step(runs, cheapest, best))}.")
     out.append(f"Most accuracy per unit of compute: {name(*efficient)}, {per_minute[efficient]:.0f} points above "
                "chance per minute of training.")
     for m in sorted(runs["maxlen"].unique()):
+        recurrent = [(c, m) for c in ("simple_rnn", "lstm", "gru") if (c, m) in table.index]
+        if ("bow", m) in table.index and recurrent:
+            top = max(recurrent, key=lambda k: table.loc[k, "test_accuracy_mean"])
+            out.append(f"At maxlen {m}, the best recurrent model, {name(*top)}, "
+                       f"{_buys(step(runs, ('bow', m), top))} of bag-of-words.")
         parts = [f"{MODELS[c].label} {_buys(s)}" for c in ("lstm", "gru")
                  if (s := step(runs, ("simple_rnn", m), (c, m)))]
         if parts:
             out.append(f"Over SimpleRNN at maxlen {m}: " + "; ".join(parts) + ".")
-        recurrent = [(c, m) for c in ("simple_rnn", "lstm", "gru") if (c, m) in table.index]
-        if ("bow", m) in table.index and recurrent:
-            top = max(recurrent, key=lambda k: table.loc[k, "test_accuracy_mean"])
-            out.append(f"Over bag-of-words at maxlen {m}, the best recurrent model ({name(*top)}) adds "
-                       f"{_buys(step(runs, ('bow', m), top))}.")
     longer = [s for s in price_steps(runs) if s.a[0] == s.b[0]]
     if longer:
         sure = [s for s in longer if not np.isnan(s.low)]

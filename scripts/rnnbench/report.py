@@ -139,8 +139,11 @@ def missing(by_config, seeds):
     present = set(zip(by_config["model"], by_config["maxlen"]))
     gaps = [analysis.name(m, n) for m in MODELS for n in ARTICLE_MAXLENS if (m, n) not in present]
     notes = [f"Not in these results: {', '.join(gaps)}."] if gaps else []
-    if by_config["n"].min() < 2:
-        one = [analysis.name(r.model, r.maxlen) for r in by_config.itertuples() if r.n < 2]
+    one = [analysis.name(r.model, r.maxlen) for r in by_config.itertuples() if r.n < 2]
+    if len(one) == len(by_config):
+        notes.append("One seed per configuration: no confidence intervals, so gains cannot be told from "
+                     "seed noise and the claims cannot be judged.")
+    elif one:
         notes.append(f"One seed only for {', '.join(one)}: no confidence interval, and claims about them "
                      "cannot be judged.")
     return notes
