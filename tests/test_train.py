@@ -77,3 +77,12 @@ def test_same_seed_same_history(padded, tmp_path):
     histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns="seconds") for i in (1, 2)]
     pd.testing.assert_frame_equal(*histories)
     assert runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
+
+
+def test_resume_state_of_other_settings_is_discarded(padded, tmp_path):
+    state = tmp_path / "run" / train.RESUME_DIR
+    state.mkdir(parents=True)
+    (state / "run.json").write_text('{"config": {"units": 64}}')
+    (state / "epochs.json").write_text("[]")
+    metrics = fit(padded, tmp_path / "run")
+    assert metrics["resumed"] is False and metrics["epochs"] == 4

@@ -29,7 +29,7 @@ def _recorder(state_dir):
             self.rows, self.best_weights, self.resumed_at = [], None, 0
 
         def _best_path(self, epoch):
-            return state_dir / f"best-{epoch}.weights.h5"
+            return state_dir / f"best-{epoch}.npz"  # model weights only, never the optimizer's
 
         @property
         def seconds(self):
@@ -50,10 +50,8 @@ def _recorder(state_dir):
             if self.resumed_at:
                 # Epochs past the checkpoint were cut short: they are trained again.
                 self.rows = files.read_json(state_dir / "epochs.json")[:self.resumed_at]
-                current = self.model.get_weights()
-                self.model.load_weights(self._best_path(self.best_epoch))
-                self.best_weights = self.model.get_weights()
-                self.model.set_weights(current)
+                with np.load(self._best_path(self.best_epoch)) as saved:
+                    self.best_weights = [saved[f"arr_{i}"] for i in range(len(saved.files))]
                 print(f"resumed after epoch {self.resumed_at}", flush=True)
 
         def on_epoch_begin(self, epoch, logs=None):
@@ -65,10 +63,10 @@ def _recorder(state_dir):
             if self.best_epoch == epoch + 1:
                 self.best_weights = self.model.get_weights()
                 with files.atomic_path(self._best_path(epoch + 1)) as tmp:
-                    self.model.save_weights(tmp)
+                    np.savez(tmp, *self.best_weights)
             files.write_json(state_dir / "epochs.json", self.rows)
             super().on_epoch_end(epoch, logs)  # the checkpoint: from here on this epoch is done
-            for old in state_dir.glob("best-*.weights.h5"):
+            for old in state_dir.glob("best-*.npz"):
                 if old != self._best_path(self.best_epoch):
                     old.unlink()
             print(f"epoch {epoch + 1}: {self.rows[-1]['seconds']:.1f} s, val_accuracy {logs['val_accuracy']:.4f}",
@@ -153,6 +151,14 @@ def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, c
     """One run of the grid: train (or resume), write history.csv and metrics.json atomically,
     then drop the resume state."""
     state_dir = Path(metrics_path).parent / RESUME_DIR
+    stat = Path(padded_path).stat()
+    signature = {"config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
+                 "data": [str(padded_path), stat.st_size, stat.st_mtime_ns]}
+    if state_dir.exists() and (not (state_dir / "run.json").exists()
+                               or files.read_json(state_dir / "run.json") != signature):
+        print("discarding the resume state of a run with other settings or data", flush=True)
+        shutil.rmtree(state_dir)
+    files.write_json(state_dir / "run.json", signature)
     history, metrics = run(padded_path, model, maxlen, seed, cfg, threads, state_dir)
     files.write_csv(history_path, history)
     files.write_json(metrics_path, metrics)
