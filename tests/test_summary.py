@@ -35,3 +35,9 @@ def test_collect_and_interval(tmp_path):
 def test_interval_needs_two_values():
     assert math.isnan(summary.interval([0.9]))
     assert summary.interval([1.0, 1.0, 1.0]) == 0
+
+
+def test_markdown_table_for_the_readme(tmp_path):
+    paths = [write_run(tmp_path, "gru", 1000, s, acc, 700, 70.0) for s, acc in [(1, 0.86), (2, 0.87)]]
+    table = summary.markdown(summary.by_config(summary.collect(paths)))
+    assert "| GRU | 1000 | 2 | 86.5 ± " in table and "| 70.0 | 11.7 min |" in table

@@ -232,6 +232,25 @@ def _buys(s):
     return text + (" (within seed noise)" if s.noise else "")
 
 
+def headline(table, runs):
+    """The answer in one sentence: does the best recurrent model beat the best bag-of-words?"""
+    bows = [k for k in table.index if k[0] == "bow"]
+    rnns = [k for k in table.index if k[0] != "bow"]
+    if not bows or not rnns:
+        return None
+    bow = max(bows, key=lambda k: table.loc[k, "test_accuracy_mean"])
+    rnn = max(rnns, key=lambda k: table.loc[k, "test_accuracy_mean"])
+    s = step(runs, bow, rnn)
+    if np.isnan(s.low):
+        return (f"With one seed, {name(*rnn)} {_buys(s)} of {name(*bow)}; more seeds are needed "
+                "to tell whether that is more than noise.")
+    if s.low > 0:
+        return (f"Yes, at a price: {name(*rnn)} {_buys(s)} of {name(*bow)}, "
+                f"{s.seconds_per_point:.0f} s of training per point.")
+    return (f"Not here: the best recurrent model, {name(*rnn)}, {_buys(s)} of {name(*bow)}, "
+            "so bag-of-words gives as much accuracy for a fraction of the compute.")
+
+
 def verdict(runs, by_config):
     """A few sentences, computed from the runs, that answer the article's question."""
     table = by_config.set_index(["model", "maxlen"])
@@ -239,7 +258,8 @@ def verdict(runs, by_config):
     cheapest = table["fit_seconds_mean"].idxmin()
     per_minute = (table["test_accuracy_mean"] - 0.5) * 100 / (table["fit_seconds_mean"] / 60)
     efficient = per_minute.idxmax()
-    out = [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on the 25,000 test reviews, "
+    out = [h] if (h := headline(table, runs)) else []
+    out += [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on the 25,000 test reviews, "
            f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
     if best != cheapest:
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "

@@ -60,3 +60,23 @@ def by_config(runs):
             row[col] = group[col].astype(float).mean()
         rows.append(row)
     return sort(pd.DataFrame(rows)).reset_index(drop=True)
+
+
+def markdown(by_config):
+    """The headline figures as a Markdown table, for the README."""
+    from rnnbench.models import MODELS
+
+    lines = ["| model | maxlen | n | test accuracy % (95% CI) | last epoch % | best val. % (epoch) | s / epoch | fit time |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in by_config.itertuples():
+        ci = "" if np.isnan(r.test_accuracy_ci95) else f" ± {100 * r.test_accuracy_ci95:.1f}"
+        lines.append(f"| {MODELS[r.model].label} | {r.maxlen} | {r.n} | {100 * r.test_accuracy_mean:.1f}{ci} | "
+                     f"{100 * r.test_accuracy_last:.1f} | {100 * r.best_val_accuracy:.1f} ({r.best_epoch:.1f}) | "
+                     f"{r.seconds_per_epoch_mean:.1f} | {r.fit_seconds_mean / 60:.1f} min |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(markdown(pd.read_csv(sys.argv[1] if len(sys.argv) > 1 else "results/summary_by_config.csv")))
