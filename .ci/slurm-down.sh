@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Stop the daemons that slurm-up.sh started, by their PID files.
+# Stop the daemons that slurm-up.sh started: by their PID files, else by the PIDs of the
+# processes that run on this configuration.
 SLURM_DIR=${1:-/tmp/rnnbench-slurm}
-for pidfile in "$SLURM_DIR/slurmd.pid" "$SLURM_DIR/slurmctld.pid" "$SLURM_DIR/munge/munged.pid"; do
-  [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+for daemon in slurmd slurmctld; do
+  pid=$(cat "$SLURM_DIR/$daemon.pid" 2>/dev/null || pgrep -f "$daemon -f $SLURM_DIR/slurm.conf")
+  [ -n "$pid" ] && kill $pid 2>/dev/null
 done
+pid=$(cat "$SLURM_DIR/munge/munged.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
 exit 0

@@ -79,8 +79,12 @@ def configure(seed, threads, deterministic=False):
     import keras
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:  # TensorFlow already started in this process (tests); a pipeline run never is
+        print(f"TensorFlow already running with {tf.config.threading.get_intra_op_parallelism_threads()} "
+              f"threads; {threads} asked", flush=True)
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()

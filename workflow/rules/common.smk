@@ -18,8 +18,20 @@ SUMMARY = "results/summary.csv"
 SUMMARY_BY_CONFIG = "results/summary_by_config.csv"
 REPORT = "results/report.html"
 REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
-# Training takes every core it is given, so two timed runs never share a core.
-TRAIN_THREADS = config["threads"] or workflow.cores or os.cpu_count()
+
+
+def train_threads():
+    """Training takes every core it is given, so two timed runs never share a core. Under a
+    cluster executor there is no --cores: the profile's set-threads decides (profiles/slurm)."""
+    if config["threads"]:
+        return config["threads"]
+    try:
+        return workflow.cores or os.cpu_count()
+    except WorkflowError:
+        return os.cpu_count()
+
+
+TRAIN_THREADS = train_threads()
 
 TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
                  "validation_split", "jit_compile", "deterministic"]
