@@ -43,6 +43,12 @@ NodeName=rnnbench-node NodeAddr=127.0.0.1 NodeHostname=$(hostname -s) CPUs=$CPUS
 PartitionName=debug Nodes=rnnbench-node Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$SLURM_DIR/slurm.conf"
+# Job steps (srun inside a job) look at the default path, not at SLURM_CONF: put it there too,
+# unless a real cluster's configuration is already there.
+mkdir -p /etc/slurm
+if [ ! -f /etc/slurm/slurm.conf ] || grep -q '^ClusterName=rnnbench$' /etc/slurm/slurm.conf; then
+  cp "$SLURM_CONF" /etc/slurm/slurm.conf
+fi
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF" -N rnnbench-node
 for _ in $(seq 60); do
