@@ -117,7 +117,8 @@ def test_killed_training_job_resumes_and_counts_once(tmp_path):
     snakemake(work, *args)
     run = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1"
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["resumed"] is True and 2 <= metrics["resumed_at_epoch"] <= done_before
+    # The last checkpoint is the last finished epoch: the one being saved when the kill came may be redone.
+    assert metrics["resumed"] is True and done_before - 1 <= metrics["resumed_at_epoch"] <= done_before
     history = pd.read_csv(run / "history.csv")
     assert list(history["epoch"]) == list(range(1, 41))
     summary = pd.read_csv(work / "results" / "summary.csv")
