@@ -4,12 +4,10 @@ import os
 import re
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from helpers import ROOT, build_report as build, write_results
+from helpers import build_report as build, write_results
 from rnnbench import analysis, report, summary
 from rnnbench.models import MODELS
 

@@ -7,6 +7,7 @@ Works on summary.csv's frame (one row per run); never imports TensorFlow.
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from rnnbench.models import MODELS
@@ -198,8 +199,6 @@ def timing_warnings(runs, histories):
 
 
 def _overlaps(runs):
-    import pandas as pd
-
     start = pd.to_datetime(runs["started"], utc=True)
     end = start + pd.to_timedelta(runs["fit_seconds"].astype(float), unit="s")
     pairs = []

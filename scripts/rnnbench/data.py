@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnbench import RnnbenchError
+from rnnbench import RnnbenchError, files, measure
 
 START, OOV, INDEX_FROM = 1, 2, 3
 SHUFFLE_SEED = 113  # the seed keras.datasets.imdb shuffles with
@@ -188,8 +188,6 @@ def load_padded(path):
 
 def prepare(source, path, num_words, tokens_out, meta_out):
     """Read and tokenise the reviews once; write the token file and what it was made from."""
-    from rnnbench import files, measure
-
     clock = measure.Clock()
     if source == "aclimdb":
         loaded, meta = load_aclimdb(path, num_words)
@@ -210,7 +208,5 @@ def prepare(source, path, num_words, tokens_out, meta_out):
 
 
 def pad_file(tokens_path, out, maxlen, padding, truncating):
-    from rnnbench import files
-
     with files.atomic_path(out) as tmp:
         save_padded(tmp, load_tokens(tokens_path), maxlen, padding, truncating)

@@ -14,7 +14,8 @@ usual estimate; per epoch they are multiplied by the number of training samples.
 """
 
 from dataclasses import dataclass
-from typing import Callable
+
+from rnnbench import RnnbenchError
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,6 @@ BOW_HIDDEN = 16
 
 
 def spec(name):
-    from rnnbench import RnnbenchError
-
     if name not in MODELS:
         raise RnnbenchError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
     return MODELS[name]

@@ -2,7 +2,6 @@
 
 import base64
 import datetime
-import io
 import json
 from pathlib import Path
 
@@ -134,7 +133,7 @@ def table_rows(by_config):
     return rows
 
 
-def missing(by_config, seeds):
+def missing(by_config):
     """What the article's grid has that these results do not."""
     present = set(zip(by_config["model"], by_config["maxlen"]))
     gaps = [analysis.name(m, n) for m in MODELS for n in ARTICLE_MAXLENS if (m, n) not in present]
@@ -162,7 +161,7 @@ def context(runs, by_config, metrics, histories, figures):
         "steps": analysis.price_steps(runs),
         "claims": analysis.claims(runs),
         "warnings": analysis.timing_warnings(runs, histories),
-        "missing": missing(by_config, seeds),
+        "missing": missing(by_config),
         "figures": figures,
         "runs_count": len(runs), "seeds": seeds,
         "machine": {

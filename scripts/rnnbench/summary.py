@@ -64,8 +64,6 @@ def by_config(runs):
 
 def markdown(by_config):
     """The headline figures as a Markdown table, for the README."""
-    from rnnbench.models import MODELS
-
     lines = ["| model | maxlen | n | test accuracy % (95% CI) | last epoch % | best val. % (epoch) | s / epoch | fit time |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in by_config.itertuples():

@@ -3,10 +3,9 @@
 same session, with the committed baseline of this machine kind."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from rnnbench import data, models, report, summary
+from rnnbench import data, models
 
 SHAPES = {"article": (128, 500), "small": (32, 50)}
 
