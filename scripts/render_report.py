@@ -8,4 +8,4 @@ with logged(snakemake.log[0]):
     figures = {"compute": inp.compute}
     figures.update({"history-" + Path(p).stem.replace("-maxlen", "-"): p for p in inp.history})
     report.render(inp.runs, inp.by_config, inp.metrics, inp.histories, figures, inp.template, inp.style,
-                  snakemake.output[0], data_meta=inp.data)
+                  snakemake.output[0], data_meta=inp.data, peak=inp.peak)

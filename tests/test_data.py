@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from helpers import write_archive
 from rnnbench import RnnbenchError, data
 
 
@@ -72,9 +73,37 @@ def test_bad_sources_fail_with_one_line(tmp_path, aclimdb_tree, aclimdb_archive,
     if layout == "empty_class":
         shutil.rmtree(aclimdb_tree / "train" / "neg")
         (aclimdb_tree / "train" / "neg").mkdir()
-    with pytest.raises(RnnbenchError) as err:
-        data.load_aclimdb(path, num_words=20)
-    assert "\n" not in str(err.value) and str(path) in str(err.value)
+    for check in (lambda: data.load_aclimdb(path, num_words=20), lambda: data.check_aclimdb(path)):
+        with pytest.raises(RnnbenchError) as err:
+            check()
+        assert "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def test_prepared_data_is_named_by_the_content_it_was_made_from(tmp_path, aclimdb_tree, aclimdb_archive):
+    name = data.data_name("aclimdb", aclimdb_archive, 100)
+    assert name == f"aclimdb-{data.source_digest('aclimdb', aclimdb_archive)[:12]}-w100"
+    assert data.data_name("aclimdb", aclimdb_archive, 100) == name, "same bytes, same name"
+    (aclimdb_tree / "test" / "pos" / "0_8.txt").write_text("changed review")
+    write_archive(aclimdb_tree, aclimdb_archive)
+    assert data.data_name("aclimdb", aclimdb_archive, 100) != name, "changed archive at the same path"
+    tree_name = data.data_name("aclimdb", aclimdb_tree, 100)
+    assert tree_name == data.data_name("aclimdb", aclimdb_tree, 100) != data.data_name("aclimdb", aclimdb_tree, 200)
+    (aclimdb_tree / "test" / "pos" / "0_8.txt").write_text("changed again, longer")
+    assert data.data_name("aclimdb", aclimdb_tree, 100) != tree_name, "changed directory"
+    assert data.check_aclimdb(aclimdb_archive)[("train", "pos")] == 12
+
+
+def test_keras_source_offline_is_noticed_before_any_job(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    for proxy in ("https_proxy", "HTTPS_PROXY"):
+        monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.setattr(data, "KERAS_URL", ("127.0.0.1", 9))  # nothing listens: as offline
+    with pytest.raises(RnnbenchError, match="cannot be reached.*source=aclimdb") as err:
+        data.check_keras()
+    assert "\n" not in str(err.value)
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "imdb.npz").write_bytes(b"")
+    data.check_keras()  # cached: no network needed
 
 
 def test_keras_source_through_its_real_loader(tmp_path, monkeypatch):

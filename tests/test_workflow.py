@@ -1,5 +1,6 @@
 """The whole DAG through the real snakemake command line, on tiny generated data."""
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT, write_aclimdb, write_archive
+from rnnbench import data
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
@@ -21,8 +23,8 @@ def workdir(tmp_path):
     return work
 
 
-def snakemake(work, *args, check=True):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+def snakemake(work, *args, check=True, env=None):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", **(env or {}))
     proc = subprocess.run(SNAKEMAKE + ["-d", str(work), *args], capture_output=True, text=True, env=env)
     if check and proc.returncode:
         pytest.fail(f"snakemake failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
@@ -48,8 +50,17 @@ def job_counts(output):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", output, re.M)}
 
 
+def keras_home(tmp_path, cached):
+    """A KERAS_HOME with or without imdb.npz, and no proxy: the keras source's view of the world."""
+    home = tmp_path / "keras"
+    (home / "datasets").mkdir(parents=True)
+    if cached:
+        (home / "datasets" / "imdb.npz").write_bytes(b"")
+    return {"KERAS_HOME": str(home), "https_proxy": "", "HTTPS_PROXY": ""}
+
+
 def test_default_plan_is_the_article_grid(tmp_path):
-    counts = job_counts(snakemake(workdir(tmp_path), "-n").stdout)
+    counts = job_counts(snakemake(workdir(tmp_path), "-n", env=keras_home(tmp_path, cached=True)).stdout)
     assert counts["train"] == 24 and counts["pad"] == 2 and counts["prepare"] == 1
     assert counts["history_figure"] == 8 and counts["report"] == 1
 
@@ -73,6 +84,20 @@ def test_bad_config_stops_before_any_job(tmp_path, change, words):
     assert not (work / "results").exists()
 
 
+def test_keras_source_offline_stops_before_any_job(tmp_path):
+    import socket
+
+    try:
+        socket.create_connection(data.KERAS_URL, timeout=5).close()
+        pytest.skip(f"{data.KERAS_URL[0]} is reachable from here: not offline")
+    except OSError:
+        pass
+    work = workdir(tmp_path)
+    proc = snakemake(work, check=False, env=keras_home(tmp_path, cached=False))
+    assert proc.returncode != 0 and "source=aclimdb" in proc.stdout + proc.stderr
+    assert not (work / "results").exists()
+
+
 def test_whole_dag_on_tiny_data(tmp_path):
     archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
@@ -88,9 +113,49 @@ def test_whole_dag_on_tiny_data(tmp_path):
     assert counts["train"] == 16 and "prepare" not in counts and "pad" not in counts
 
 
+def snapshot(folder):
+    """Every file under folder with its size, modification time and bytes."""
+    return {p.relative_to(folder): (p.stat().st_size, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path):
+    tree = write_aclimdb(tmp_path / "src")
+    archive = write_archive(tree, tmp_path / "aclImdb.tar.gz")
+    work = workdir(tmp_path)
+    args = ["source=aclimdb", "models=[bow]", "maxlens=[20]", "seeds=[1]", "epochs=1", "num_words=60"]
+    snakemake(work, "--config", *args, f"aclimdb_path={archive}")
+    results = work / "results"
+    before = snapshot(results)
+
+    good = archive.read_bytes()
+    broken = {"truncated": good[:len(good) // 2], "not a tar": b"<html>404</html>"}
+    shutil.rmtree(tree / "test")
+    broken["no test/"] = write_archive(tree, tmp_path / "notest.tar.gz").read_bytes()
+    for what, content in broken.items():
+        archive.write_bytes(content)  # the same path, other bytes
+        proc = snakemake(work, "--config", *args, f"aclimdb_path={archive}", check=False)
+        errors = [line for line in (proc.stdout + proc.stderr).splitlines() if str(archive) in line]
+        assert proc.returncode != 0 and errors, what
+        assert snapshot(results) == before, f"{what}: results/ changed"
+
+    archive.write_bytes(good)
+    assert "Nothing to be done" in snakemake(work, "-n", "--config", *args, f"aclimdb_path={archive}").stdout
+    # A changed archive at the same path is noticed: new data folder, prepared again, run again.
+    tree = write_aclimdb(tmp_path / "src2", per_class=14)
+    write_archive(tree, archive)
+    counts = job_counts(snakemake(work, "-n", "--config", *args, f"aclimdb_path={archive}").stdout)
+    assert counts["prepare"] == 1 and counts["pad"] == 1 and counts["train"] == 1
+    snakemake(work, "--config", *args, f"aclimdb_path={archive}")
+    folders = sorted(p.name for p in (results / "data").iterdir())
+    assert len(folders) == 2, "the data made from the old archive is kept"
+    metrics = json.loads((results / "runs" / "bow" / "maxlen20" / "seed1" / "metrics.json").read_text())
+    meta = json.loads((results / "data" / metrics["data"] / "tokens.json").read_text())
+    assert meta["train"]["reviews"] == 28 and meta["source_sha256"][:12] in metrics["data"]
+
+
 def test_killed_training_job_resumes_and_counts_once(tmp_path):
     """kill -9 a training job in the middle of an epoch; the same command again finishes the run."""
-    import json
     import time
 
     import psutil

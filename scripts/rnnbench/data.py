@@ -6,7 +6,10 @@ below `num_words` are kept, the rest become 2.
 """
 
 import collections
+import hashlib
+import os
 import re
+import socket
 import tarfile
 from pathlib import Path
 
@@ -58,28 +61,45 @@ def _iter_directory(path):
             yield key, str(file), file.read_bytes()
 
 
+def _reviews(path):
+    """(('train', 'pos'), name, raw bytes) of every labelled review in the directory or archive."""
+    path = Path(path)
+    if not path.exists():
+        raise RnnbenchError(f"aclimdb_path {path} does not exist; download aclImdb_v1.tar.gz "
+                            "and set aclimdb_path to it (or to its unpacked directory)")
+    return _iter_directory(path) if path.is_dir() else _iter_archive(path)
+
+
+def _check_layout(path, counts):
+    for split in SPLITS:
+        for cls in CLASSES:
+            if not counts[split, cls]:
+                raise RnnbenchError(f"{path}: no reviews in {split}/{cls}/; expected the aclImdb layout "
+                                    "aclImdb/{train,test}/{pos,neg}/*.txt")
+
+
+def check_aclimdb(path):
+    """Read the archive or directory to its end and check its layout; raise RnnbenchError if broken."""
+    counts = collections.Counter(key for key, _, _ in _reviews(path))
+    _check_layout(path, counts)
+    return dict(counts)
+
+
 def read_aclimdb(path):
     """Read every labelled review. Returns ({split: (texts, labels)}, invalid_utf8_count).
 
     Reviews come sorted by file name within each split, so the result does not depend on
     the order of the archive.
     """
-    path = Path(path)
-    if not path.exists():
-        raise RnnbenchError(f"aclimdb_path {path} does not exist; download aclImdb_v1.tar.gz "
-                            "and set aclimdb_path to it (or to its unpacked directory)")
     reviews = {(s, c): [] for s in SPLITS for c in CLASSES}
     invalid = 0
-    for key, name, raw in (_iter_directory(path) if path.is_dir() else _iter_archive(path)):
+    for key, name, raw in _reviews(path):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text, invalid = raw.decode("utf-8", errors="replace"), invalid + 1
         reviews[key].append((name, text))
-    for (split, cls), items in reviews.items():
-        if not items:
-            raise RnnbenchError(f"{path}: no reviews in {split}/{cls}/; expected the aclImdb layout "
-                                "aclImdb/{train,test}/{pos,neg}/*.txt")
+    _check_layout(path, {key: len(items) for key, items in reviews.items()})
     out = {}
     for split in SPLITS:
         texts, labels = [], []
@@ -143,6 +163,54 @@ def load_keras(num_words):
     return data, {"invalid_utf8": 0, "vocabulary_size": num_words - INDEX_FROM - 1}
 
 
+KERAS_URL = ("storage.googleapis.com", 443)  # where keras.datasets.imdb downloads imdb.npz from
+
+
+def check_keras():
+    """Raise RnnbenchError if imdb.npz is neither cached nor downloadable."""
+    cache = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"), "datasets", "imdb.npz")
+    if cache.exists() or os.environ.get("https_proxy") or os.environ.get("HTTPS_PROXY"):
+        return  # behind a proxy only the download itself can tell
+    try:
+        socket.create_connection(KERAS_URL, timeout=5).close()
+    except OSError as err:
+        raise RnnbenchError(
+            f"source 'keras': imdb.npz is not in {cache.parent} and {KERAS_URL[0]} cannot be reached ({err}); "
+            "offline, use --config source=aclimdb aclimdb_path=/path/to/aclImdb_v1.tar.gz") from None
+
+
+# --- provenance: what the prepared data was made from ---------------------------------------
+
+def source_digest(source, path):
+    """sha256 of what the reviews come from: the archive's bytes, or a directory's listing of
+    (name, size, mtime); for the keras source its fixed download."""
+    if source == "keras":
+        return "keras"
+    path = Path(path)
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for file in sorted(path.rglob("*.txt")):
+            stat = file.stat()
+            digest.update(f"{file.relative_to(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        return digest.hexdigest()
+    return files.sha256(path)
+
+
+def data_name(source, path, num_words):
+    """The folder name of prepared data: a changed archive gets a new folder and never
+    overwrites the data (or the runs) made from the old one."""
+    digest = source_digest(source, path)
+    return f"{source}-w{num_words}" if source == "keras" else f"{source}-{digest[:12]}-w{num_words}"
+
+
+def check_source(source, path):
+    """Fail early, with one line, on data that cannot be prepared."""
+    if source == "keras":
+        check_keras()
+    else:
+        check_aclimdb(path)
+
+
 # --- files: tokens once per (source, num_words), padded once per maxlen --------------------
 
 def save_tokens(path, data):
@@ -191,7 +259,7 @@ def prepare(source, path, num_words, tokens_out, meta_out):
     clock = measure.Clock()
     if source == "aclimdb":
         loaded, meta = load_aclimdb(path, num_words)
-        meta["source_sha256"] = files.sha256(path)
+        meta["source_sha256"] = source_digest(source, path)
     else:
         loaded, meta = load_keras(num_words)
     with files.atomic_path(tokens_out) as tmp:

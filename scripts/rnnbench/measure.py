@@ -58,3 +58,23 @@ class Clock:
 
     def seconds(self):
         return time.perf_counter() - self.start
+
+
+def float32_peak(threads, size=2048, repeats=10):
+    """This machine's float32 matrix-multiply throughput in GFLOP/s: the best of `repeats`
+    size x size products in TensorFlow with `threads` threads, the ceiling training can approach."""
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    a = tf.random.stateless_normal((size, size), seed=(1, 2))
+    b = tf.random.stateless_normal((size, size), seed=(3, 4))
+    tf.linalg.matmul(a, b).numpy()  # warm-up: kernels chosen, memory allocated
+    best = float("inf")
+    for _ in range(repeats):
+        clock = Clock()
+        tf.linalg.matmul(a, b).numpy()
+        best = min(best, clock.seconds())
+    return {"gflops_per_second": 2 * size ** 3 / best / 1e9, "size": size, "repeats": repeats,
+            "best_seconds": best, "threads": threads, "cpu": cpu_model(), "cores": os.cpu_count(),
+            "tensorflow": tf.__version__, "hostname": socket.gethostname(), "load": load_average()}

@@ -24,10 +24,12 @@ class Model:
     cell: str | None          # Keras layer name of the recurrent cell, None for bag-of-words
     gates: int = 0            # weight blocks of the cell
     extra_bias: bool = False  # GRU's reset_after recurrent bias
+    xla: bool = True          # jit_compile "auto": XLA where it measured faster (README, Speed)
 
 
 MODELS = {
-    "bow": Model("bag-of-words", None),
+    # XLA compiles CategoryEncoding's scatter into a loop that takes minutes per epoch on CPU.
+    "bow": Model("bag-of-words", None, xla=False),
     "simple_rnn": Model("SimpleRNN", "SimpleRNN", gates=1),
     "lstm": Model("LSTM", "LSTM", gates=4),
     "gru": Model("GRU", "GRU", gates=3, extra_bias=True),
@@ -39,6 +41,12 @@ def spec(name):
     if name not in MODELS:
         raise RnnbenchError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
     return MODELS[name]
+
+
+def jit_compile(name, setting):
+    """Keras's jit_compile for a model under the config's setting: "on", "off", or "auto" (the
+    registry's measured choice)."""
+    return {"on": True, "off": False}.get(setting, spec(name).xla)
 
 
 def _dense(n, m):

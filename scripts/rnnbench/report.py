@@ -111,7 +111,7 @@ def _fmt(value, spec, scale=1):
     return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else format(value * scale, spec)
 
 
-def table_rows(by_config):
+def table_rows(by_config, peak_gflops=None):
     rows = []
     for r in by_config.itertuples():
         ci = "" if np.isnan(r.test_accuracy_ci95) else f" ± {100 * r.test_accuracy_ci95:.1f}"
@@ -128,6 +128,8 @@ def table_rows(by_config):
                 (r.parameters, _fmt(r.parameters, ",.0f")),
                 (r.train_flops_per_epoch, _fmt(r.train_flops_per_epoch, ",.0f", 1e-9)),
                 (r.gflops_per_second, _fmt(r.gflops_per_second, ".1f")),
+                (r.gflops_per_second / peak_gflops if peak_gflops else None,
+                 _fmt(r.gflops_per_second / peak_gflops, ".1f", 100) if peak_gflops else "–"),
                 (r.peak_rss_mb, _fmt(r.peak_rss_mb, ",.0f")),
             ]})
     return rows
@@ -148,7 +150,18 @@ def missing(by_config):
     return notes
 
 
-def context(runs, by_config, metrics, histories, figures):
+def _xla(metrics):
+    """'on' / 'off', or per model when they differ: "on for LSTM, GRU; off for bag-of-words"."""
+    by_state = {}
+    for m in metrics:
+        by_state.setdefault("on" if m["fingerprint"]["xla"] else "off", set()).add(m["model"])
+    if len(by_state) == 1:
+        return next(iter(by_state))
+    return "; ".join(f"{state} for {', '.join(MODELS[k].label for k in MODELS if k in models)}"
+                     for state, models in sorted(by_state.items(), reverse=True))
+
+
+def context(runs, by_config, metrics, histories, figures, peak=None):
     """Everything the template shows, computed from the run files."""
     first = metrics[0]
     fp = pd.DataFrame([m["fingerprint"] for m in metrics])
@@ -157,7 +170,8 @@ def context(runs, by_config, metrics, histories, figures):
     return {
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "verdict": analysis.verdict(runs, by_config),
-        "rows": table_rows(by_config),
+        "rows": table_rows(by_config, peak["gflops_per_second"] if peak else None),
+        "peak": peak or {},
         "steps": analysis.price_steps(runs),
         "claims": analysis.claims(runs),
         "warnings": analysis.timing_warnings(runs, histories),
@@ -171,7 +185,7 @@ def context(runs, by_config, metrics, histories, figures):
             "gpu": ", ".join(sorted({g for gs in fp["gpu"] for g in gs})) or "none",
             "software": f"Python {first['fingerprint']['python']}, TensorFlow {first['fingerprint']['tensorflow']}, "
                         f"Keras {first['fingerprint']['keras']}",
-            "xla": ", ".join(sorted({"on" if x else "off" for x in fp["xla"]})),
+            "xla": _xla(metrics),
             "dates": f"{fp['started'].min()} to {fp['started'].max()}",
         },
         "config": cfg,
@@ -180,14 +194,15 @@ def context(runs, by_config, metrics, histories, figures):
 
 
 def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,
-           out_path, data_meta=None):
+           out_path, data_meta=None, peak=None):
     import jinja2
 
     runs = pd.read_csv(summary_csv)
     by_config = pd.read_csv(by_config_csv)
     metrics = [json.loads(Path(p).read_text()) for p in metrics_paths]
     histories = load_histories(history_paths)
-    ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()})
+    peak = json.loads(Path(peak).read_text()) if peak else None
+    ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()}, peak)
     ctx["style"] = Path(style_path).read_text()
     ctx["data"] = json.loads(Path(data_meta).read_text()) if data_meta else {}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(template_path).parent),

@@ -14,7 +14,6 @@ import numpy as np
 
 from rnnbench import data, files, measure, models
 
-JIT = {"off": False, "on": True, "auto": "auto"}
 RESUME_DIR = ".resume"
 
 
@@ -105,7 +104,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
 
     net = models.build(model, **shape)
     net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"],
-                jit_compile=JIT[cfg["jit_compile"]])
+                jit_compile=models.jit_compile(model, cfg["jit_compile"]))
     recorder = _recorder(state_dir)
     fit_clock = measure.Clock()
     net.fit(x_train, y_train, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
@@ -116,8 +115,10 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
     eval_clock = measure.Clock()
     last_loss, last_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
     eval_seconds = eval_clock.seconds()
-    net.set_weights(recorder.best_weights)
-    best_loss, best_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
+    best_loss, best_acc = last_loss, last_acc
+    if recorder.best_epoch != len(recorder.rows):  # else the last epoch is the best: same weights
+        net.set_weights(recorder.best_weights)
+        best_loss, best_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
 
     history = pd.DataFrame(recorder.rows)
     first = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
@@ -145,6 +146,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
         "gflops_per_second": flops_epoch / seconds_per_epoch / 1e9,
         "peak_rss_mb": measure.peak_rss_mb(),
         "train_samples": train_samples, "test_samples": len(x_test),
+        "data": Path(padded_path).parent.name,
         "fingerprint": fingerprint,
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
     }

@@ -2,7 +2,7 @@ import os
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError
+from rnnbench import RnnbenchError, data
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -12,11 +12,32 @@ except RnnbenchError as err:
     raise WorkflowError(str(err))
 validate(config, SCHEMA)
 
-DATA = f"results/data/{config['source']}-w{config['num_words']}"
+
+def data_folder():
+    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>. Data not prepared
+    yet is checked here, so that broken data stops the workflow before any job touches results/."""
+    source, path = config["source"], config["aclimdb_path"]
+    if source == "aclimdb":
+        if not path:
+            raise WorkflowError("source aclimdb needs aclimdb_path; add --config aclimdb_path=/path/to/aclImdb_v1.tar.gz")
+        if not os.path.exists(path):
+            raise WorkflowError(f"aclimdb_path {path} does not exist; "
+                                "download aclImdb_v1.tar.gz and point aclimdb_path at it")
+    try:
+        folder = f"results/data/{data.data_name(source, path, config['num_words'])}"
+        if not os.path.exists(f"{folder}/tokens.json"):
+            data.check_source(source, path)
+    except RnnbenchError as err:
+        raise WorkflowError(str(err))
+    return folder
+
+
+DATA = data_folder()
 RUN = "results/runs/{model}/maxlen{maxlen}/seed{seed}"
 SUMMARY = "results/summary.csv"
 SUMMARY_BY_CONFIG = "results/summary_by_config.csv"
 REPORT = "results/report.html"
+PEAK = "results/machine/float32_peak.json"
 REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 
 
@@ -46,18 +67,6 @@ wildcard_constraints:
 def runs(name):
     """One path per model x maxlen x seed of the grid."""
     return expand(f"{RUN}/{name}", model=config["models"], maxlen=config["maxlens"], seed=config["seeds"])
-
-
-def source_input(wildcards):
-    """The aclImdb archive or directory, so that a changed one prepares the data again."""
-    if config["source"] != "aclimdb":
-        return []
-    if not config["aclimdb_path"]:
-        raise WorkflowError("source aclimdb needs aclimdb_path; add --config aclimdb_path=/path/to/aclImdb_v1.tar.gz")
-    if not os.path.exists(config["aclimdb_path"]):
-        raise WorkflowError(f"aclimdb_path {config['aclimdb_path']} does not exist; "
-                            "download aclImdb_v1.tar.gz and point aclimdb_path at it")
-    return config["aclimdb_path"]
 
 
 def training_config():

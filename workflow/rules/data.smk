@@ -1,11 +1,12 @@
+# The archive is a param, not an input: its content names the DATA folder, so a changed
+# archive prepares into a new folder and Snakemake never deletes data made from the old one.
 rule prepare:
-    input:
-        source_input,
     output:
         tokens=f"{DATA}/tokens.npz",
         meta=f"{DATA}/tokens.json",
     params:
         source=config["source"],
+        path=config["aclimdb_path"],
         num_words=config["num_words"],
     log:
         "results/logs/prepare.log",

@@ -74,6 +74,7 @@ rule report:
         history=expand("results/figures/history/{model}-maxlen{maxlen}.svg",
                        model=config["models"], maxlen=config["maxlens"]),
         data=f"{DATA}/tokens.json",
+        peak=PEAK,
         template=f"{REPORT_SOURCES}/report.html.j2",
         style=f"{REPORT_SOURCES}/style.css",
     output:

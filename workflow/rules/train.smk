@@ -19,3 +19,20 @@ rule train:
         gpu=config["gpu"],
     script:
         "../../scripts/train_run.py"
+
+
+# The hardware's ceiling, measured once with the training threads: the report sets each run's
+# achieved GFLOP/s beside it.
+rule machine_peak:
+    output:
+        PEAK,
+    log:
+        "results/logs/machine_peak.log",
+    conda:
+        "../envs/rnnbench.yaml"
+    threads: TRAIN_THREADS
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/machine_peak.py"
