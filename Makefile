@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save
+.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread speed plain-keras
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -44,3 +44,22 @@ bench-compare: bench
 
 bench-save: bench
 	cp results/bench/latest.json $(BASELINE)
+
+# Run-to-run spread of unchanged code: three timed runs, compared with each other.
+bench-spread: setup-dev
+	mkdir -p results/bench
+	for i in 1 2 3; do TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests/benchmarks --benchmark-enable \
+	  --benchmark-json=results/bench/spread-$$i.json || exit 1; done
+	$(PY) -m rnnbench.bench --spread results/bench/spread-1.json results/bench/spread-2.json results/bench/spread-3.json
+
+# The pipeline's own speed, from the last full grid under results/ (prints figures).
+speed:
+	$(PY) -m rnnbench.speed results
+
+# The article's plain Keras code on the pipeline's padded data: the yardstick for s/epoch.
+MODEL ?= lstm
+MAXLEN ?= 500
+JIT ?= off
+plain-keras:
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) scripts/plain_keras.py $$(ls results/data/*/maxlen$(MAXLEN).npz | head -1) \
+	  --model $(MODEL) --jit $(JIT)

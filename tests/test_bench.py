@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from rnnbench import bench
 
 
@@ -20,3 +22,12 @@ def test_a_slower_model_fails_the_comparison(tmp_path, capsys):
     assert bench.main([str(base), str(slower), "--threshold", "0.25"]) == 1
     out = capsys.readouterr().out
     assert "test_train_step[lstm]" in out and "+50.0%" in out and "SLOWER" in out
+
+
+def test_spread_is_the_largest_ratio_between_runs(tmp_path, capsys):
+    runs = [write(tmp_path / f"{i}.json", {bench.REFERENCE: ref, "test_a": a, "test_b": 0.05})
+            for i, (ref, a) in enumerate([(0.01, 0.2), (0.02, 0.44), (0.01, 0.21)])]
+    spreads = bench.spread([bench.ratios(r) for r in runs])
+    assert spreads["test_a"] == pytest.approx(0.10) and spreads["test_b"] == pytest.approx(1.0)
+    assert bench.main(["--spread", *map(str, runs)]) == 0
+    assert "largest spread over 3 runs: 100.0% (test_b)" in capsys.readouterr().out

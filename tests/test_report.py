@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from helpers import build_report as build, write_results
+from helpers import ROOT, build_report as build, write_results
 from rnnbench import analysis, report, summary
 from rnnbench.models import MODELS
 
@@ -66,6 +66,32 @@ def test_verdict_numbers_come_from_the_runs(tmp_path):
     assert s.gain == pytest.approx(100 * (lstm.test_accuracy.mean() - rnn.test_accuracy.mean()))
     assert s.multiple == pytest.approx(lstm.fit_seconds.mean() / rnn.fit_seconds.mean())
     assert s.low < s.gain < s.high
+
+
+def test_a_gain_that_rounds_to_zero_reads_as_equal():
+    step = lambda gain: analysis.Step(("bow", 500), ("lstm", 500), gain, gain - 1, gain + 1, 100.0, 20.0)
+    assert analysis._buys(step(0.04)).startswith("is as accurate (under 0.05 points apart) for 20.0×")
+    assert analysis._buys(step(-0.04)).startswith("is as accurate")
+    assert analysis._buys(step(-0.06)).startswith("loses 0.1 points")
+    assert analysis._buys(step(1.5)).startswith("gains 1.5 points")
+
+
+def test_peak_sits_beside_achieved_throughput(tmp_path):
+    import json
+
+    html, by_config = build(tmp_path, models=("lstm",), maxlens=(500,), seeds=(1, 2))
+    assert "% of float32 peak" in html
+    peak = tmp_path / "peak.json"
+    peak.write_text(json.dumps({"gflops_per_second": 200.0, "size": 2048, "repeats": 10, "threads": 2,
+                                "hostname": "vm"}))
+    rows = report.table_rows(by_config, 200.0)
+    assert rows[0]["cells"][10][1] == "10.0"  # 20 GFLOP/s achieved of 200
+    metrics = sorted(tmp_path.glob("runs/*/*/*/metrics.json"))
+    page = report.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
+                         sorted(tmp_path.glob("runs/*/*/*/history.csv")),
+                         {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
+                         ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
+    assert "float32 peak 200.0 GFLOP/s" in page
 
 
 def test_timing_warnings(tmp_path):

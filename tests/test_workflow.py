@@ -154,8 +154,10 @@ def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path)
     assert meta["train"]["reviews"] == 28 and meta["source_sha256"][:12] in metrics["data"]
 
 
-def test_killed_training_job_resumes_and_counts_once(tmp_path):
-    """kill -9 a training job in the middle of an epoch; the same command again finishes the run."""
+@pytest.mark.parametrize("stop", ["kill -9 the training job", "Ctrl-C"])
+def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
+    """Stop in the middle of an epoch; the same command again finishes the run from its checkpoint."""
+    import signal
     import time
 
     import psutil
@@ -165,18 +167,24 @@ def test_killed_training_job_resumes_and_counts_once(tmp_path):
     args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]",
             "seeds=[1]", "epochs=40", "batch_size=1", "num_words=60"]
     state = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1" / ".resume" / "epochs.json"
+    # Its own process group, as a shell gives a foreground command: Ctrl-C signals the whole group.
     proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+                            start_new_session=True)
     deadline = time.time() + 300
     while time.time() < deadline and not (state.exists() and len(json.loads(state.read_text() or "[]")) >= 2):
         time.sleep(0.05)
     jobs = [p for p in psutil.Process(proc.pid).children(recursive=True) if "train_run" in " ".join(p.cmdline())]
     assert jobs, "the training job was not found running"
-    for job in jobs:
-        job.kill()
+    if stop == "Ctrl-C":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        for job in jobs:
+            job.kill()
     assert proc.wait(timeout=120) != 0
+    psutil.wait_procs(jobs, timeout=60)
     done_before = len(json.loads(state.read_text()))
-    assert done_before < 40 and not state.with_name("metrics.json").exists()
+    assert done_before < 40 and not (state.parent.parent / "metrics.json").exists()
 
     snakemake(work, *args)
     run = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1"

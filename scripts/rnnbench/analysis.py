@@ -225,7 +225,10 @@ def _pct(row):
 
 
 def _buys(s):
-    text = f"{'gains' if s.gain >= 0 else 'loses'} {abs(s.gain):.1f} points for {s.multiple:.1f}× the time"
+    if round(abs(s.gain), 1) == 0:
+        text = f"is as accurate (under 0.05 points apart) for {s.multiple:.1f}× the time"
+    else:
+        text = f"{'gains' if s.gain > 0 else 'loses'} {abs(s.gain):.1f} points for {s.multiple:.1f}× the time"
     if np.isnan(s.low):
         return text + " (one seed: no interval)"
     return text + (" (within seed noise)" if s.noise else "")

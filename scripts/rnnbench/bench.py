@@ -5,6 +5,10 @@ median of the reference matmul timed in the same session, and the ratio, not the
 compared. A benchmark whose ratio grew by more than the threshold is a regression.
 
     python -m rnnbench.bench BASELINE.json NEW.json [--threshold 0.25]
+    python -m rnnbench.bench --spread RUN1.json RUN2.json [RUN3.json ...]
+
+The second form measures the run-to-run spread of unchanged code: for each benchmark, the largest
+ratio of its ratios across runs, minus one. The threshold should sit above the largest of them.
 """
 
 import argparse
@@ -38,12 +42,31 @@ def compare(baseline, new, threshold):
     return rows, slower
 
 
+def spread(runs):
+    """{benchmark: max ratio / min ratio - 1} over runs of the same code."""
+    names = set.intersection(*(set(r) for r in runs))
+    return {name: max(r[name] for r in runs) / min(r[name] for r in runs) - 1 for name in sorted(names)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("baseline")
-    parser.add_argument("new")
+    parser.add_argument("files", nargs="+", metavar="JSON", help="BASELINE NEW, or with --spread two or more runs")
     parser.add_argument("--threshold", type=float, default=0.25, help="allowed growth of the ratio (0.25 = 25%%)")
+    parser.add_argument("--spread", action="store_true", help="report the run-to-run spread of the given runs")
     args = parser.parse_args(argv)
+    if args.spread:
+        if len(args.files) < 2:
+            parser.error("--spread needs two or more runs")
+        spreads = spread([ratios(f) for f in args.files])
+        for name, value in spreads.items():
+            print(f"{name:58} {100 * value:6.1f}%")
+        worst = max(spreads, key=spreads.get)
+        print(f"largest spread over {len(args.files)} runs: {100 * spreads[worst]:.1f}% ({worst}); "
+              f"median {100 * sorted(spreads.values())[len(spreads) // 2]:.1f}%")
+        return 0
+    if len(args.files) != 2:
+        parser.error("give BASELINE and NEW")
+    args.baseline, args.new = args.files
     rows, slower = compare(ratios(args.baseline), ratios(args.new), args.threshold)
     print(f"{'benchmark':58} {'baseline':>9} {'now':>9} {'change':>8}   (x reference matmul)")
     for name, old, now, change in rows:

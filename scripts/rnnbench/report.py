@@ -50,9 +50,11 @@ def compute_figure(by_config, epochs, path):
                         xerr=xerr, fmt=marker(row.maxlen, maxlens), color=COLORS[row.model], ms=8, capsize=3)
         pts = frame.set_index(["model", "maxlen"]).loc[frontier]
         ax.plot(pts[col], 100 * pts["test_accuracy_mean"], "--", color="#999", lw=1, zorder=0)
-        for (model, maxlen), row in pts.iterrows():
+        for i, ((model, maxlen), row) in enumerate(pts.iterrows()):
+            # Alternately below and above: neighbours on the frontier (bag-of-words at both maxlens) stay apart.
             ax.annotate(analysis.name(model, maxlen), (row[col], 100 * row["test_accuracy_mean"]),
-                        textcoords="offset points", xytext=(6, -12), fontsize=9, color=COLORS[model])
+                        textcoords="offset points", xytext=(6, -14 if i % 2 == 0 else 7), fontsize=9,
+                        color=COLORS[model])
         ax.set_xscale("log")
         ax.set_xlabel(label)
         ax.grid(alpha=0.3, which="both")

@@ -6,13 +6,14 @@ epoch's weights, and, through Keras's BackupAndRestore, the model and optimizer.
 after the last saved epoch; the time of an epoch cut short is lost, not counted.
 """
 
+import math
 import shutil
 import statistics
 from pathlib import Path
 
 import numpy as np
 
-from rnnbench import data, files, measure, models
+from rnnbench import RnnbenchError, data, files, measure, models
 
 RESUME_DIR = ".resume"
 
@@ -89,6 +90,33 @@ def configure(seed, threads, deterministic=False):
         tf.config.experimental.enable_op_determinism()
 
 
+def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
+    """Training, validation and test batches as tf.data pipelines, split as Keras's
+    validation_split splits (the last fraction of the training arrays, before shuffling).
+
+    Why not hand Keras the arrays: its array adapter maps batches with tf.data autotuning, which on
+    this 2-core machine left the whole process asleep for 5 to 17 s in some epochs (every thread in
+    a futex wait, no CPU used); with autotuning off, epochs stayed even (README, Speed).
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    split = int(math.floor(len(x_train) * (1.0 - validation_split)))
+    if split in (0, len(x_train)):
+        raise RnnbenchError(f"validation_split {validation_split} of {len(x_train)} training reviews leaves "
+                            "none to train or to validate on; use a fraction such as 0.2")
+
+    def batches(x, y, shuffle=False):
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        if shuffle:  # a new order every epoch, drawn from the run's seed
+            ds = ds.shuffle(len(x), reshuffle_each_iteration=True)
+        return ds.batch(batch_size).with_options(options)
+
+    return (batches(x_train[:split], y_train[:split], shuffle=True), batches(x_train[split:], y_train[split:]),
+            batches(x_test, y_test))
+
+
 def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
     """Train and evaluate one run, resuming from state_dir if an earlier try left one there.
 
@@ -105,25 +133,25 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
     net = models.build(model, **shape)
     net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=models.jit_compile(model, cfg["jit_compile"]))
+    train, validation, test = datasets(x_train, y_train, x_test, y_test, cfg["validation_split"], cfg["batch_size"])
     recorder = _recorder(state_dir)
     fit_clock = measure.Clock()
-    net.fit(x_train, y_train, epochs=cfg["epochs"], batch_size=cfg["batch_size"],
-                  validation_split=cfg["validation_split"], callbacks=[recorder], verbose=2)
+    net.fit(train, validation_data=validation, epochs=cfg["epochs"], shuffle=False, callbacks=[recorder], verbose=2)
     # Only time actually spent: this fit, plus the epochs finished before an interruption.
     fit_seconds = fit_clock.seconds() + sum(recorder.seconds[:recorder.resumed_at])
 
     eval_clock = measure.Clock()
-    last_loss, last_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
+    last_loss, last_acc = net.evaluate(test, verbose=0)
     eval_seconds = eval_clock.seconds()
     best_loss, best_acc = last_loss, last_acc
     if recorder.best_epoch != len(recorder.rows):  # else the last epoch is the best: same weights
         net.set_weights(recorder.best_weights)
-        best_loss, best_acc = net.evaluate(x_test, y_test, batch_size=cfg["batch_size"], verbose=0)
+        best_loss, best_acc = net.evaluate(test, verbose=0)
 
     history = pd.DataFrame(recorder.rows)
     first = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
     history = history[first + [c for c in history if c not in first]]
-    train_samples = len(x_train) - int(len(x_train) * cfg["validation_split"])
+    train_samples = int(math.floor(len(x_train) * (1.0 - cfg["validation_split"])))
     steady = recorder.seconds[1:] or recorder.seconds
     flops_epoch = models.training_flops_per_sample(model, **shape) * train_samples
     seconds_per_epoch = statistics.median(steady)

@@ -19,7 +19,8 @@ def _model(name, maxlen):
 
     keras.utils.set_random_seed(1)
     net = models.build(name, num_words=10000, maxlen=maxlen, embedding=32, units=32)
-    net.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    net.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"],
+                jit_compile=models.jit_compile(name, "auto"))  # as the pipeline trains it
     return net
 
 
