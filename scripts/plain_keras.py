@@ -12,6 +12,7 @@ Nothing else may run on the machine meanwhile: two trainings at once distort bot
 
 import argparse
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -51,10 +52,21 @@ def main():
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"],
                   jit_compile=args.jit == "on")
 
-    seconds = []
-    timer = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda epoch, logs: seconds.append(time.perf_counter()),
-        on_epoch_end=lambda epoch, logs: seconds.__setitem__(-1, time.perf_counter() - seconds[-1]))
+    seconds, cpu = [], []  # wall and process CPU seconds of each epoch
+
+    def cpu_now():
+        times = os.times()
+        return times.user + times.system
+
+    def begin(epoch, logs):
+        seconds.append(time.perf_counter())
+        cpu.append(cpu_now())
+
+    def end(epoch, logs):
+        seconds[-1] = time.perf_counter() - seconds[-1]
+        cpu[-1] = cpu_now() - cpu[-1]
+
+    timer = keras.callbacks.LambdaCallback(on_epoch_begin=begin, on_epoch_end=end)
     history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=128, validation_split=0.2,
                         callbacks=[timer], verbose=2)
 
@@ -62,6 +74,8 @@ def main():
     print(f"plain Keras {args.model} maxlen {maxlen} XLA {args.jit}: epochs "
           + " ".join(f"{s:.1f}" for s in seconds) + f" s; median of epochs 2..n {steady:.2f} s; "
           f"best val_acc {max(history.history['val_acc']):.4f}")
+    print("  CPU seconds per wall second of each epoch (2 = both cores busy throughout): "
+          + " ".join(f"{c / s:.2f}" for c, s in zip(cpu, seconds)))
     pipeline = []
     for path in sorted(Path(args.runs, args.model, f"maxlen{maxlen}").glob("seed*/metrics.json")):
         metrics = json.loads(path.read_text())

@@ -19,7 +19,7 @@ def test_tiny_dag_on_slurm(tmp_path):
     archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     args = ["--workflow-profile", str(ROOT / "profiles" / "slurm"), "--slurm-status-command", "squeue",
-            "--set-threads", f"train={os.cpu_count()}", "--set-resources", "train:mem_mb=2000",
+            "--set-threads", f"train={os.cpu_count()}", f"machine_peak={os.cpu_count()}", "--set-resources", "train:mem_mb=2000",
             "--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[bow,lstm]", "maxlens=[20]",
             "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
     proc = subprocess.run(SNAKEMAKE + ["-d", str(work), *args], capture_output=True, text=True,

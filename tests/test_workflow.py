@@ -65,8 +65,9 @@ def test_default_plan_is_the_article_grid(tmp_path):
     assert counts["history_figure"] == 8 and counts["report"] == 1
 
 
-def test_lint_is_clean():
-    proc = subprocess.run(SNAKEMAKE + ["--lint", "--nolock"], capture_output=True, text=True, cwd=ROOT)
+def test_lint_is_clean(tmp_path):
+    proc = subprocess.run(SNAKEMAKE + ["--lint", "--nolock"], capture_output=True, text=True, cwd=ROOT,
+                          env=dict(os.environ, **keras_home(tmp_path, cached=True)))
     assert "Congratulations" in proc.stdout + proc.stderr, proc.stdout[-3000:]
 
 
@@ -181,7 +182,8 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
     else:
         for job in jobs:
             job.kill()
-    assert proc.wait(timeout=120) != 0
+    code = proc.wait(timeout=120)
+    assert stop == "Ctrl-C" or code != 0  # on Ctrl-C Snakemake itself may exit 0 after stopping its jobs
     psutil.wait_procs(jobs, timeout=60)
     done_before = len(json.loads(state.read_text()))
     assert done_before < 40 and not (state.parent.parent / "metrics.json").exists()

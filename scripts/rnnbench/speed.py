@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from rnnbench import files
+from rnnbench import files, summary
 from rnnbench.analysis import name
 
 _ELAPSED = re.compile(r"^Elapsed time: (?:(\d+) days?, )?(\d+):(\d+):(\d+(?:\.\d+)?)", re.M)
@@ -58,7 +58,7 @@ def runs(results):
 
 
 def per_config(frame):
-    return frame.groupby(["model", "maxlen"], sort=False).agg(
+    return summary.sort(frame).groupby(["model", "maxlen"], sort=False).agg(
         n=("seed", "size"), acc=("test_accuracy", "mean"), epoch=("seconds_per_epoch", "mean"),
         xla=("xla", lambda x: "on" if x.all() else ("off" if not x.any() else "mixed")))
 

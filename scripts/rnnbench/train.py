@@ -6,8 +6,10 @@ epoch's weights, and, through Keras's BackupAndRestore, the model and optimizer.
 after the last saved epoch; the time of an epoch cut short is lost, not counted.
 """
 
+import contextlib
 import math
 import shutil
+import signal
 import statistics
 from pathlib import Path
 
@@ -16,6 +18,23 @@ import numpy as np
 from rnnbench import RnnbenchError, data, files, measure, models
 
 RESUME_DIR = ".resume"
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Ctrl-C while a checkpoint is being written takes effect once it is complete."""
+    caught = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    except ValueError:  # not the main thread: nothing to defer
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
 
 
 def _recorder(state_dir):
@@ -45,7 +64,18 @@ def _recorder(state_dir):
             return self.rows[self.best_epoch - 1]["val_accuracy"] if self.rows else -1.0
 
         def on_train_begin(self, logs=None):
-            super().on_train_begin(logs)  # restores model, optimizer and the epoch to start from
+            try:
+                super().on_train_begin(logs)  # restores model, optimizer and the epoch to start from
+            except (OSError, ValueError):
+                # The last checkpoint was cut short (Keras falls back to the one before only on
+                # OSError; a half-written weights file raises ValueError): use the one before.
+                if Path(self._prev_weights_path).exists() and Path(self._prev_training_metadata_path).exists():
+                    shutil.copy(self._prev_weights_path, self._weights_path)
+                    shutil.copy(self._prev_training_metadata_path, self._training_metadata_path)
+                    self._load_model()
+                else:  # the first checkpoint itself: start again from epoch 1
+                    Path(self._weights_path).unlink(missing_ok=True)
+                    Path(self._training_metadata_path).unlink(missing_ok=True)
             self.resumed_at = self.model._initial_epoch or 0
             if self.resumed_at:
                 # Epochs past the checkpoint were cut short: they are trained again.
@@ -65,7 +95,8 @@ def _recorder(state_dir):
                 with files.atomic_path(self._best_path(epoch + 1)) as tmp:
                     np.savez(tmp, *self.best_weights)
             files.write_json(state_dir / "epochs.json", self.rows)
-            super().on_epoch_end(epoch, logs)  # the checkpoint: from here on this epoch is done
+            with _ctrl_c_deferred():
+                super().on_epoch_end(epoch, logs)  # the checkpoint: from here on this epoch is done
             for old in state_dir.glob("best-*.npz"):
                 if old != self._best_path(self.best_epoch):
                     old.unlink()

@@ -8,10 +8,11 @@ import pytest
 from rnnbench import data, models
 
 SHAPES = {"article": (128, 500), "small": (32, 50)}
+ROUNDS = {"article": 15, "small": 60}  # more rounds where one takes milliseconds: the minimum settles
 
 
 def test_reference_matmul(benchmark, reference):
-    benchmark.pedantic(reference, rounds=20, warmup_rounds=2)
+    benchmark.pedantic(reference, rounds=60, warmup_rounds=3)
 
 
 def _model(name, maxlen):
@@ -34,7 +35,7 @@ def _batch(batch, maxlen):
 def test_train_step(benchmark, name, shape):
     batch, maxlen = SHAPES[shape]
     net, (x, y) = _model(name, maxlen), _batch(batch, maxlen)
-    benchmark.pedantic(net.train_on_batch, args=(x, y), rounds=5, warmup_rounds=2)
+    benchmark.pedantic(net.train_on_batch, args=(x, y), rounds=ROUNDS[shape], warmup_rounds=3)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -42,7 +43,7 @@ def test_train_step(benchmark, name, shape):
 def test_inference_step(benchmark, name, shape):
     batch, maxlen = SHAPES[shape]
     net, (x, _) = _model(name, maxlen), _batch(batch, maxlen)
-    benchmark.pedantic(net.predict_on_batch, args=(x,), rounds=5, warmup_rounds=2)
+    benchmark.pedantic(net.predict_on_batch, args=(x,), rounds=ROUNDS[shape], warmup_rounds=3)
 
 
 def test_data_preparation(benchmark, tmp_path):
@@ -54,11 +55,11 @@ def test_data_preparation(benchmark, tmp_path):
         loaded, _ = data.load_aclimdb(tree, num_words=10000)
         return data.pad(loaded["train"][0], 500)
 
-    benchmark.pedantic(prepare, rounds=3, warmup_rounds=1)
+    benchmark.pedantic(prepare, rounds=8, warmup_rounds=1)
 
 
 def test_report_rendering(benchmark, tmp_path):
     from helpers import build_report
 
     counter = iter(range(1000))
-    benchmark.pedantic(lambda: build_report(tmp_path / f"r{next(counter)}"), rounds=3, warmup_rounds=1)
+    benchmark.pedantic(lambda: build_report(tmp_path / f"r{next(counter)}"), rounds=6, warmup_rounds=1)
