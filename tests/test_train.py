@@ -72,6 +72,45 @@ def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monke
     assert metrics["fit_seconds"] >= history["seconds"].sum() - 1e-6
 
 
+def test_a_checkpoint_cut_short_falls_back_to_the_one_before(padded, tmp_path, monkeypatch):
+    """kill -9 while the weights file is being written: resume from the checkpoint before it."""
+    original = train._recorder
+
+    def interrupted(state_dir):
+        recorder = original(state_dir)
+        begin = recorder.on_epoch_begin
+
+        def on_epoch_begin(epoch, logs=None):
+            begin(epoch, logs)
+            if epoch == 3:
+                raise KeyboardInterrupt
+        recorder.on_epoch_begin = on_epoch_begin
+        return recorder
+
+    monkeypatch.setattr(train, "_recorder", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fit(padded, tmp_path / "run")
+    weights = next((tmp_path / "run" / train.RESUME_DIR).glob("*.weights.h5"))
+    weights.write_bytes(weights.read_bytes()[:300])  # the write of epoch 3's checkpoint cut short
+
+    monkeypatch.setattr(train, "_recorder", original)
+    metrics = fit(padded, tmp_path / "run")
+    assert metrics["resumed"] is True and metrics["resumed_at_epoch"] == 2
+    assert list(pd.read_csv(tmp_path / "run" / "history.csv")["epoch"]) == [1, 2, 3, 4]
+
+
+def test_ctrl_c_during_a_checkpoint_waits_for_it():
+    import os
+    import signal
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with train._ctrl_c_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("checkpoint written")
+    assert done == ["checkpoint written"]
+
+
 def test_same_seed_same_history(padded, tmp_path):
     runs = [fit(padded, tmp_path / f"run{i}", deterministic=True) for i in (1, 2)]
     histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns="seconds") for i in (1, 2)]

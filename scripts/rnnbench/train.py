@@ -97,9 +97,8 @@ def _recorder(state_dir):
             files.write_json(state_dir / "epochs.json", self.rows)
             with _ctrl_c_deferred():
                 super().on_epoch_end(epoch, logs)  # the checkpoint: from here on this epoch is done
-            for old in state_dir.glob("best-*.npz"):
-                if old != self._best_path(self.best_epoch):
-                    old.unlink()
+            # Earlier best-*.npz stay (a few MB, gone with the run's state): a resume that falls back
+            # to the checkpoint before this one still finds its best weights.
             print(f"epoch {epoch + 1}: {self.rows[-1]['seconds']:.1f} s, val_accuracy {logs['val_accuracy']:.4f}",
                   flush=True)
 
