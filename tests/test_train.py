@@ -42,28 +42,33 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert not (tmp_path / "run" / train.RESUME_DIR).exists(), "the resume state goes once the run is done"
 
 
-def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monkeypatch):
+def fit_interrupted(padded, out, monkeypatch, epoch):
+    """Ctrl-C at the start of the given (0-based) epoch, then the recorder as it is."""
     original = train._recorder
 
     def interrupted(state_dir):
         recorder = original(state_dir)
         begin = recorder.on_epoch_begin
 
-        def on_epoch_begin(epoch, logs=None):
-            begin(epoch, logs)
-            if epoch == 2:
-                raise KeyboardInterrupt  # Ctrl-C in the middle of the third epoch
+        def on_epoch_begin(e, logs=None):
+            begin(e, logs)
+            if e == epoch:
+                raise KeyboardInterrupt
         recorder.on_epoch_begin = on_epoch_begin
         return recorder
 
     monkeypatch.setattr(train, "_recorder", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        fit(padded, tmp_path / "run")
+        fit(padded, out)
+    monkeypatch.setattr(train, "_recorder", original)
+
+
+def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monkeypatch):
+    fit_interrupted(padded, tmp_path / "run", monkeypatch, epoch=2)  # in the middle of the third epoch
     assert not (tmp_path / "run" / "metrics.json").exists()
     saved = json.loads((tmp_path / "run" / train.RESUME_DIR / "epochs.json").read_text())
     assert [row["epoch"] for row in saved] == [1, 2]
 
-    monkeypatch.setattr(train, "_recorder", original)
     metrics = fit(padded, tmp_path / "run")
     history = pd.read_csv(tmp_path / "run" / "history.csv")
     assert metrics["resumed"] is True and metrics["resumed_at_epoch"] == 2
@@ -74,26 +79,10 @@ def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monke
 
 def test_a_checkpoint_cut_short_falls_back_to_the_one_before(padded, tmp_path, monkeypatch):
     """kill -9 while the weights file is being written: resume from the checkpoint before it."""
-    original = train._recorder
-
-    def interrupted(state_dir):
-        recorder = original(state_dir)
-        begin = recorder.on_epoch_begin
-
-        def on_epoch_begin(epoch, logs=None):
-            begin(epoch, logs)
-            if epoch == 3:
-                raise KeyboardInterrupt
-        recorder.on_epoch_begin = on_epoch_begin
-        return recorder
-
-    monkeypatch.setattr(train, "_recorder", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        fit(padded, tmp_path / "run")
+    fit_interrupted(padded, tmp_path / "run", monkeypatch, epoch=3)
     weights = next((tmp_path / "run" / train.RESUME_DIR).glob("*.weights.h5"))
     weights.write_bytes(weights.read_bytes()[:300])  # the write of epoch 3's checkpoint cut short
 
-    monkeypatch.setattr(train, "_recorder", original)
     metrics = fit(padded, tmp_path / "run")
     assert metrics["resumed"] is True and metrics["resumed_at_epoch"] == 2
     assert list(pd.read_csv(tmp_path / "run" / "history.csv")["epoch"]) == [1, 2, 3, 4]

@@ -5,7 +5,7 @@ each benchmark's minimum over its rounds (the least disturbed one) is divided by
 reference matmul timed in the same session, and the ratio, not the raw time, is compared. A
 benchmark whose ratio grew by more than the threshold is a regression.
 
-    python -m rnnbench.bench BASELINE.json NEW.json [--threshold 0.25]
+    python -m rnnbench.bench BASELINE.json NEW.json [--threshold 0.75]
     python -m rnnbench.bench --spread RUN1.json RUN2.json [RUN3.json ...]
 
 The second form measures the run-to-run spread of unchanged code: for each benchmark, the largest

@@ -47,18 +47,12 @@ def job_seconds(results):
 
 
 def runs(results):
-    """One row per run: model, maxlen, seed, test accuracy, s/epoch, fit and XLA."""
-    rows = []
-    for path in sorted(Path(results, "runs").glob("*/maxlen*/seed*/metrics.json")):
-        m = files.read_json(path)
-        rows.append({"model": m["model"], "maxlen": m["maxlen"], "seed": m["seed"],
-                     "test_accuracy": m["test_accuracy"], "seconds_per_epoch": m["seconds_per_epoch"],
-                     "fit_seconds": m["fit_seconds"], "xla": m["fingerprint"]["xla"]})
-    return pd.DataFrame(rows)
+    """One row per run (summary.collect's columns: accuracy, s/epoch, fit seconds, XLA, ...)."""
+    return summary.collect(sorted(Path(results, "runs").glob("*/maxlen*/seed*/metrics.json")))
 
 
 def per_config(frame):
-    return summary.sort(frame).groupby(["model", "maxlen"], sort=False).agg(
+    return frame.groupby(["model", "maxlen"], sort=False).agg(
         n=("seed", "size"), acc=("test_accuracy", "mean"), epoch=("seconds_per_epoch", "mean"),
         xla=("xla", lambda x: "on" if x.all() else ("off" if not x.any() else "mixed")))
 
