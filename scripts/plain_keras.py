@@ -5,7 +5,11 @@ a 32-unit cell, Dense(1, sigmoid), rmsprop, 10 epochs, batch 128, validation_spl
 padded file the pipeline made, prints each epoch's wall seconds and their median over epochs
 2..n, and, where the pipeline has runs of the same model and maxlen, their s/epoch beside it.
 
-    python scripts/plain_keras.py results/data/<data>/maxlen500.npz --model lstm [--jit off|on]
+    python scripts/plain_keras.py results/data/<data>/maxlen500.npz --model lstm [--jit auto|off|on]
+
+--jit auto (the default) compiles as the article's code does, with no jit_compile argument: Keras
+then picks XLA itself (on, for these models on this CPU). Pipeline runs are compared only with
+those trained with the same XLA choice.
 
 Nothing else may run on the machine meanwhile: two trainings at once distort both timings.
 """
@@ -24,7 +28,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("padded", help="a maxlen*.npz the pipeline's pad rule wrote")
     parser.add_argument("--model", choices=CELLS, default="lstm")
-    parser.add_argument("--jit", choices=["off", "on"], default="off")
+    parser.add_argument("--jit", choices=["auto", "off", "on"], default="auto")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow threads, 0 = TensorFlow's default")
     parser.add_argument("--runs", default="results/runs", help="the pipeline's runs, to compare with")
@@ -49,8 +53,8 @@ def main():
         getattr(layers, CELLS[args.model])(32),
         layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"],
-                  jit_compile=args.jit == "on")
+    jit = {} if args.jit == "auto" else {"jit_compile": args.jit == "on"}
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"], **jit)
 
     seconds, cpu = [], []  # wall and process CPU seconds of each epoch
 
@@ -71,7 +75,8 @@ def main():
                         callbacks=[timer], verbose=2)
 
     steady = statistics.median(seconds[1:] or seconds)
-    print(f"plain Keras {args.model} maxlen {maxlen} XLA {args.jit}: epochs "
+    xla = bool(model.jit_compile)
+    print(f"plain Keras {args.model} maxlen {maxlen} jit {args.jit} (XLA {'on' if xla else 'off'}): epochs "
           + " ".join(f"{s:.1f}" for s in seconds) + f" s; median of epochs 2..n {steady:.2f} s; "
           f"best val_acc {max(history.history['val_acc']):.4f}")
     print("  CPU seconds per wall second of each epoch (2 = both cores busy throughout): "
@@ -79,12 +84,16 @@ def main():
     pipeline = []
     for path in sorted(Path(args.runs, args.model, f"maxlen{maxlen}").glob("seed*/metrics.json")):
         metrics = json.loads(path.read_text())
-        pipeline.append(metrics["seconds_per_epoch"])
+        same = metrics["fingerprint"]["xla"] == xla
+        if same:
+            pipeline.append(metrics["seconds_per_epoch"])
         print(f"pipeline {path.parent}: {metrics['seconds_per_epoch']:.2f} s/epoch, "
-              f"XLA {metrics['fingerprint']['xla']}, threads {metrics['fingerprint']['threads']}")
+              f"XLA {'on' if metrics['fingerprint']['xla'] else 'off'}, threads {metrics['fingerprint']['threads']}"
+              + ("" if same else " (other XLA choice: not compared)"))
     if pipeline:
         mean = statistics.mean(pipeline)
-        print(f"pipeline / plain Keras: {mean / steady:.3f} ({'no slower' if mean <= steady * 1.02 else 'SLOWER'})")
+        print(f"pipeline / plain Keras, both XLA {'on' if xla else 'off'}: {mean / steady:.3f} "
+              f"({'no slower' if mean <= steady * 1.02 else 'SLOWER'})")
 
 
 if __name__ == "__main__":

@@ -100,8 +100,25 @@ def test_ctrl_c_during_a_checkpoint_waits_for_it():
     assert done == ["checkpoint written"]
 
 
-def test_same_seed_same_history(padded, tmp_path):
-    runs = [fit(padded, tmp_path / f"run{i}", deterministic=True) for i in (1, 2)]
+@pytest.fixture
+def op_determinism_undone():
+    """deterministic: true switches TensorFlow's op determinism on for the whole process (a pipeline
+    run has a process of its own); later tests must not inherit it, or Keras turns their XLA off."""
+    yield
+    from tensorflow.python.framework import config
+    config.disable_op_determinism()
+
+
+@pytest.mark.filterwarnings("ignore:Model doesn't support `jit_compile=True`")
+def test_deterministic_turns_xla_off(padded, tmp_path, op_determinism_undone):
+    metrics = fit(padded, tmp_path / "run", epochs=1, jit_compile="on", deterministic=True)
+    assert metrics["fingerprint"]["xla"] is False and metrics["fingerprint"]["jit_compile_setting"] == "on"
+
+
+@pytest.mark.parametrize("settings", [dict(jit_compile="auto"), dict(jit_compile="off", deterministic=True)],
+                         ids=["xla-default", "xla-off-deterministic"])
+def test_same_seed_same_history(padded, tmp_path, settings, op_determinism_undone):
+    runs = [fit(padded, tmp_path / f"run{i}", **settings) for i in (1, 2)]
     histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns="seconds") for i in (1, 2)]
     pd.testing.assert_frame_equal(*histories)
     assert runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
