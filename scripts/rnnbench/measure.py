@@ -60,13 +60,21 @@ class Clock:
         return time.perf_counter() - self.start
 
 
+def set_threads(threads):
+    """TensorFlow's intra- and inter-op thread pools, both to `threads`; raises RuntimeError once
+    TensorFlow has started in this process."""
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+
+
 def float32_peak(threads, size=2048, repeats=10):
     """This machine's float32 matrix-multiply throughput in GFLOP/s: the best of `repeats`
     size x size products in TensorFlow with `threads` threads, the ceiling training can approach."""
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    set_threads(threads)
     a = tf.random.stateless_normal((size, size), seed=(1, 2))
     b = tf.random.stateless_normal((size, size), seed=(3, 4))
     tf.linalg.matmul(a, b).numpy()  # warm-up: kernels chosen, memory allocated

@@ -110,8 +110,7 @@ def configure(seed, threads, deterministic=False):
     import tensorflow as tf
 
     try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
+        measure.set_threads(threads)
     except RuntimeError:  # TensorFlow already started in this process (tests); a pipeline run never is
         print(f"TensorFlow already running with {tf.config.threading.get_intra_op_parallelism_threads()} "
               f"threads; {threads} asked", flush=True)
