@@ -8,7 +8,7 @@ padded file the pipeline made, prints each epoch's wall seconds and their median
     python scripts/plain_keras.py results/data/<data>/maxlen500.npz --model lstm [--jit auto|off|on]
 
 --jit auto (the default) compiles as the article's code does, with no jit_compile argument: Keras
-then picks XLA itself (on, for these models on this CPU). Pipeline runs are compared only with
+then picks XLA itself (off on any machine without a GPU). Pipeline runs are compared only with
 those trained with the same XLA choice.
 
 Nothing else may run on the machine meanwhile: two trainings at once distort both timings.

@@ -69,8 +69,8 @@ def compare(baseline, new, threshold):
 
 def spread(runs):
     """{benchmark: max ratio / min ratio - 1} over runs of the same code."""
-    names = set.intersection(*(set(r) for r in runs))
-    return {name: max(r[name] for r in runs) / min(r[name] for r in runs) - 1 for name in sorted(names)}
+    low = least(runs)
+    return {name: max(r[name] for r in runs) / low[name] - 1 for name in sorted(low)}
 
 
 def main(argv=None):
