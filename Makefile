@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread speed plain-keras
+.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate speed plain-keras
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -46,6 +46,18 @@ bench-compare: bench
 	  echo "timing the suite again: a regression must show in both runs"; \
 	  $(TIME_SUITE) --benchmark-json=results/bench/again.json && \
 	  $(PY) -m rnnbench.bench $(BASELINE) results/bench/latest.json results/bench/again.json --spread-file $(SPREAD); }
+
+# This change against a revision (default: the merge-base with main), timed side by side in
+# alternating fresh processes; exit 1 when a benchmark is slower. SET=quick: four benchmarks, ~3 min.
+REF ?=
+SET ?= all
+bench-ab: setup-dev
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rnnbench.bench ab --set $(SET) $(if $(REF),--ref $(REF))
+
+# False alarms and power of bench-ab on this machine (about 2.5 min a run; see the README).
+CALIBRATION ?= results/bench/calibration
+bench-ab-calibrate: setup-dev
+	$(PY) scripts/ab_calibration.py run $(CALIBRATION)
 
 bench-save: bench
 	cp results/bench/latest.json $(BASELINE)

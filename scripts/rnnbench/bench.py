@@ -11,6 +11,12 @@ alternates between two speeds only past its own wider band.
 
     python -m rnnbench.bench BASELINE.json NEW.json [NEW2.json ...] [--spread-file SPREAD.json] [--floor 0.25]
     python -m rnnbench.bench --spread RUN1.json RUN2.json [RUN3.json ...] [--save SPREAD.json]
+    python -m rnnbench.bench ab [--ref REV] ...      (rnnbench.ab: this change against a revision)
+
+A stored baseline carries only within one CPU: divided by a matmul, the recurrent steps still moved
+by +81-85% between an AMD EPYC and an Intel Xeon machine of this project's kind on unchanged code.
+So when the baseline's CPU (pytest-benchmark's machine_info) is not this run's, the comparison says
+so in one line and compares nothing; `rnnbench.ab` answers the question there.
 
 Given several new runs of the same code, each benchmark's least disturbed ratio among them counts:
 `make bench-compare` times the suite a second time when the first comparison fails, so that a
@@ -28,6 +34,13 @@ REFERENCE = "test_reference_matmul"
 STAT = "min"
 MARGIN = 1.5  # a threshold is this many times the spread measured in a few runs (it underestimates)
 FLOOR = 0.25
+
+
+def cpu(path):
+    """The CPU a pytest-benchmark JSON file was timed on: brand, family, model, logical cores."""
+    with open(path) as fh:
+        info = json.load(fh).get("machine_info", {}).get("cpu", {})
+    return tuple(info.get(k) for k in ("brand_raw", "family", "model", "count"))
 
 
 def ratios(path):
@@ -74,6 +87,11 @@ def spread(runs):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["ab"]:
+        from rnnbench import ab
+
+        return ab.main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", metavar="JSON",
                         help="BASELINE NEW [NEW ...], or with --spread two or more runs")
@@ -105,6 +123,12 @@ def main(argv=None):
     if args.spread_file:
         with open(args.spread_file) as fh:
             spreads = json.load(fh)["spread"]
+    timed_on = {cpu(f) for f in args.files[1:]}
+    if {cpu(args.files[0])} != timed_on:
+        print(f"not compared: the baseline was timed on {_cpu_name(cpu(args.files[0]))} and this run on "
+              f"{', '.join(map(_cpu_name, timed_on))}; a stored baseline holds only on its own CPU: "
+              "use make bench-ab (this change against a revision, timed side by side)")
+        return 0
     new = least([ratios(f) for f in args.files[1:]])
     rows, slower = compare(ratios(args.files[0]), new, thresholds(spreads, args.floor))
     if len(args.files) > 2:
@@ -122,6 +146,11 @@ def main(argv=None):
         return 1
     print(f"no regression past its threshold in {len(rows)} benchmarks")
     return 0
+
+
+def _cpu_name(key):
+    brand, family, model, count = key
+    return f"{brand or 'an unknown CPU'} (family {family}, model {model}, {count} cores)"
 
 
 if __name__ == "__main__":

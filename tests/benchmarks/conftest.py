@@ -1,7 +1,11 @@
+import os
+import time
+
 import numpy as np
 import pytest
 
 REFERENCE_N = 1024  # float32 matmul of two 1024 x 1024 matrices: 2.1 GFLOP
+SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # as rnnbench.ab names it; calibration only
 
 
 def reference_matmul():
@@ -14,3 +18,44 @@ def reference_matmul():
 @pytest.fixture
 def reference():
     return reference_matmul()
+
+
+def slowdowns():
+    """{benchmark name: fraction} from RNNBENCH_BENCH_SLOWDOWN="NAME=FRACTION,...", e.g.
+    "test_train_step[lstm-article]=0.10"."""
+    pairs = [item.rsplit("=", 1) for item in os.environ.get(SLOWDOWN_ENV, "").split(",") if item]
+    return {name: float(fraction) for name, fraction in pairs}
+
+
+def slowed(fn, fraction):
+    """`fn` plus busy work of `fraction` times each call's own duration: a known, sleep-free
+    slowdown that the A/B calibration must detect."""
+    def call(*args, **kwargs):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        end = time.perf_counter() + fraction * (time.perf_counter() - start)
+        while time.perf_counter() < end:
+            pass
+        return result
+    return call
+
+
+@pytest.fixture
+def benchmark(benchmark, request):
+    """pytest-benchmark's fixture; a benchmark named in RNNBENCH_BENCH_SLOWDOWN gets extra work."""
+    fraction = slowdowns().get(request.node.name)
+    if fraction:
+        pedantic = benchmark.pedantic
+        benchmark.pedantic = lambda target, *a, **kw: pedantic(slowed(target, fraction), *a, **kw)
+        benchmark.extra_info["injected_slowdown"] = fraction
+    return benchmark
+
+
+def pytest_benchmark_update_machine_info(config, machine_info):
+    """Where the code under test came from and what the process might use: the A/B driver checks
+    that each side timed its own checkout."""
+    import rnnbench
+
+    machine_info["rnnbench"] = os.path.dirname(os.path.abspath(rnnbench.__file__))
+    machine_info["affinity"] = sorted(os.sched_getaffinity(0))
+    machine_info["threads"] = {k: os.environ.get(k) for k in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}

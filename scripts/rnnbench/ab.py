@@ -1,0 +1,333 @@
+"""Paired A/B timing: did *this change* make a benchmark slower?
+
+A stored baseline cannot answer that on machines whose CPU changes from session to session, so
+this times both versions in the same job, as asv's `continuous` and pyperf's `compare_to` do:
+
+- A is a git revision (default: the merge-base of HEAD with main), checked out beside the working
+  tree with `git worktree`; B is the working tree. Both run the working tree's benchmark suite
+  (`tests/benchmarks`, pytest-benchmark) with the same virtual environment; only the package code
+  they import (`scripts/`, first on PYTHONPATH) differs. `--python-a` gives A another interpreter
+  (e.g. a virtual environment with the previous TensorFlow).
+- Each block is one fresh pytest process, pinned to one core (`os.sched_setaffinity`), with
+  TensorFlow's intra- and inter-op pools at one thread. A pair is one A block and one B block:
+  in `duet` mode both at once, one per core, cores swapped from pair to pair; in `sequential`
+  mode one after the other on the same core, in ABBA order. Either way both versions see the
+  same moments of the machine. Warm-up rounds are discarded (pytest-benchmark's pedantic mode),
+  and each block's figure for a benchmark is the median of its rounds.
+- Around each pair, /proc/stat gives the machine's busy and steal time; the blocks' own CPU time
+  comes from wait4. A pair where other processes used more than `--max-other` cores on average,
+  or steal exceeded `--max-steal` of the wall time, is repeated, not counted.
+- Per benchmark, the paired ratios B/A give the verdict (`decide`): "slower" only when a one-sided
+  Wilcoxon signed-rank test on the log ratios rejects "no slowdown" at level alpha after Holm's
+  correction for the number of benchmarks, *and* the median ratio is at least 1 + min_effect.
+  "faster" the same way the other side. The printed table gives the median ratio, its 95%
+  distribution-free interval (order statistics of the binomial), the Holm-adjusted p-values and
+  the verdict; the exit status is 1 when any benchmark is slower.
+
+    python -m rnnbench.bench ab [--ref REV] [--set quick|all] [--pairs N] [--mode duet|sequential]
+
+Everything lands in results/bench/ab/<time>/: each block's pytest-benchmark JSON and ab.json (the
+blocks, their disturbance, the ratios and the verdicts).
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rnnbench import RnnbenchError
+
+SUITE = "tests/benchmarks"
+QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
+    f"{SUITE}/test_timing.py::test_data_preparation"]
+SETS = {"quick": QUICK, "all": [SUITE]}
+ALPHA = 0.05
+MIN_EFFECT = 0.05
+MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
+MAX_STEAL = 0.05  # share of the pair's wall time stolen by the hypervisor, summed over cores
+SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # benchmark-only knob: "NAME=FRACTION,...", see conftest
+THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+def holm(pvalues):
+    """Holm's step-down adjustment: adjusted p-values in the order given."""
+    order = sorted(range(len(pvalues)), key=lambda i: pvalues[i])
+    adjusted, running = [1.0] * len(pvalues), 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(pvalues) - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def median_interval(values, level=0.95):
+    """Median and a distribution-free interval for it: the order statistics (k, n+1-k) with the
+    largest k whose binomial coverage is at least `level` (the whole range when n is small)."""
+    from scipy.stats import binom
+
+    xs, n = sorted(values), len(values)
+    mid = (xs[(n - 1) // 2] + xs[n // 2]) / 2
+    k = 1
+    while k + 1 <= n // 2 and 1 - 2 * binom.cdf(k, n, 0.5) >= level:
+        k += 1
+    return mid, xs[k - 1], xs[n - k]
+
+
+def min_pairs(benchmarks, alpha=ALPHA):
+    """Pairs needed for Holm's strictest level to be reachable with one discordant pair:
+    the exact one-sided Wilcoxon p-value of n pairs is at least 2 / 2**n then."""
+    return max(6, math.ceil(math.log2(2 * benchmarks / alpha)))
+
+
+def decide(ratios, alpha=ALPHA, min_effect=MIN_EFFECT):
+    """{benchmark: [B/A ratio of each pair]} -> rows (dicts) with median, interval, Holm-adjusted
+    one-sided p-values and a verdict: "slower", "faster" or "same"."""
+    from scipy.stats import wilcoxon
+
+    names = sorted(ratios)
+    p_slow, p_fast = [], []
+    for name in names:
+        logs = [math.log(r) for r in ratios[name]]
+        if len(logs) < 2 or all(v == 0 for v in logs):
+            p_slow.append(1.0), p_fast.append(1.0)
+            continue
+        p_slow.append(float(wilcoxon(logs, alternative="greater").pvalue))
+        p_fast.append(float(wilcoxon(logs, alternative="less").pvalue))
+    p_slow, p_fast = holm(p_slow), holm(p_fast)
+    rows = []
+    for name, ps, pf in zip(names, p_slow, p_fast):
+        mid, low, high = median_interval(ratios[name])
+        verdict = "same"
+        if ps < alpha and mid >= 1 + min_effect:
+            verdict = "slower"
+        elif pf < alpha and mid <= 1 - min_effect:
+            verdict = "faster"
+        rows.append({"benchmark": name, "pairs": len(ratios[name]), "ratio": mid, "low": low, "high": high,
+                     "p_slower": ps, "p_faster": pf, "verdict": verdict})
+    return rows
+
+
+# --- measurement ------------------------------------------------------------------------------
+
+def cpu_times():
+    """(busy, steal) seconds of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
+def git(repo, *args):
+    out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    if out.returncode:
+        raise RnnbenchError(f"git {' '.join(args)}: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else 'failed'}")
+    return out.stdout.strip()
+
+
+def resolve(repo, ref):
+    """(commit, description) of REF; no REF: the merge-base of HEAD with main (or HEAD)."""
+    if ref is None:
+        try:
+            return git(repo, "merge-base", "HEAD", "main"), "merge-base of HEAD and main"
+        except RnnbenchError:
+            ref = "HEAD"
+    try:
+        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"), ref
+    except RnnbenchError:
+        raise RnnbenchError(f"--ref {ref!r} is not a commit of {repo}; give a branch, tag or commit "
+                            "(git log --oneline shows them)") from None
+
+
+@contextlib.contextmanager
+def worktree(repo, commit):
+    """A detached checkout of `commit` beside the repository, removed afterwards."""
+    path = Path(tempfile.mkdtemp(prefix=f"rnnbench-ab-{commit[:12]}-"))
+    git(repo, "worktree", "add", "--detach", "--force", str(path), commit)
+    try:
+        yield path
+    finally:
+        subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(path)], capture_output=True)
+        subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
+
+
+def start_block(side, core, out_json, cwd, targets, log):
+    """One fresh pytest process timing `targets` with `side`'s code, pinned to `core`."""
+    env = dict(os.environ, **THREAD_ENV)
+    env["PYTHONPATH"] = os.pathsep.join([str(side["src"]), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env.pop(SLOWDOWN_ENV, None)
+    if side.get("slowdown"):
+        env[SLOWDOWN_ENV] = side["slowdown"]
+    cmd = [side["python"], "-m", "pytest", "-q", "-p", "no:cacheprovider", "--benchmark-enable",
+           f"--benchmark-json={out_json}", *targets]
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+
+
+def finish(proc):
+    """Wait for a block; its exit status and CPU seconds (its own and its children's)."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_utime + usage.ru_stime
+
+
+def medians(path):
+    """{benchmark: median seconds over its rounds} of one block's pytest-benchmark JSON."""
+    with open(path) as fh:
+        return {b["name"]: b["stats"]["median"] for b in json.load(fh)["benchmarks"]}
+
+
+def run_pair(index, sides, mode, cores, cwd, targets, outdir):
+    """Time one A block and one B block; returns the pair's record (figures and disturbance)."""
+    order = "AB" if index % 2 == 0 else "BA"  # ABBA... in sequential mode, core swap in duet
+    record = {"pair": index, "mode": mode, "order": order, "cores": {}}
+    logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in "AB"}
+    busy0, steal0 = cpu_times()
+    clock, own = time.perf_counter(), 0.0
+    try:
+        if mode == "duet":
+            procs = {}
+            for slot, s in enumerate(order):
+                record["cores"][s] = cores[slot]
+                procs[s] = start_block(sides[s], cores[slot], outdir / f"{s}-{index}.json", cwd, targets, logs[s])
+            for s in order:
+                code, cpu = finish(procs[s])
+                own += cpu
+                record[f"exit_{s}"] = code
+        else:
+            for s in order:
+                record["cores"][s] = cores[0]
+                proc = start_block(sides[s], cores[0], outdir / f"{s}-{index}.json", cwd, targets, logs[s])
+                code, cpu = finish(proc)
+                own += cpu
+                record[f"exit_{s}"] = code
+    finally:
+        for fh in logs.values():
+            fh.close()
+    wall = time.perf_counter() - clock
+    busy1, steal1 = cpu_times()
+    record.update(wall=wall, own_cpu=own, other_cores=max(0.0, (busy1 - busy0) - own) / wall,
+                  steal=(steal1 - steal0) / wall)
+    return record
+
+
+def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX_OTHER, max_steal=MAX_STEAL,
+            say=print):
+    """Run `pairs` undisturbed pairs (None: as many as `min_pairs` asks for the benchmarks the
+    first pair timed), repeating disturbed ones up to as many again; (counted records, attempts,
+    pairs)."""
+    cores = sorted(os.sched_getaffinity(0))
+    if mode == "duet" and len(cores) < 2:
+        raise RnnbenchError("--mode duet needs two cores; this process may use one: use --mode sequential")
+    cores = cores[-2:] if mode == "duet" else cores[-1:]
+    counted, attempts = [], 0
+    while pairs is None or (len(counted) < pairs and attempts < 2 * pairs):
+        record = run_pair(attempts, sides, mode, cores, cwd, targets, outdir)
+        attempts += 1
+        for s in "AB":
+            if record[f"exit_{s}"] != 0:
+                log = outdir / f"{s}-{record['pair']}.log"
+                raise RnnbenchError(f"the benchmarks failed on side {s} ({sides[s]['label']}): see {log}")
+        if pairs is None:
+            timed = len(medians(outdir / f"B-{record['pair']}.json"))
+            pairs = min_pairs(timed, alpha)
+            say(f"{pairs} pairs for {timed} benchmarks")
+        record["counted"] = record["other_cores"] <= max_other and record["steal"] <= max_steal
+        say(f"pair {record['pair'] + 1}: {record['order']}, {record['wall']:.0f} s, other processes "
+            f"{record['other_cores']:.2f} cores, steal {100 * record['steal']:.1f}%"
+            + ("" if record["counted"] else "  disturbed: repeated"))
+        if record["counted"]:
+            counted.append(record)
+    return counted, attempts, pairs
+
+
+def paired_ratios(records, outdir):
+    """{benchmark: [B/A of each counted pair]} for the benchmarks both sides timed."""
+    ratios = {}
+    for record in records:
+        a = medians(outdir / f"A-{record['pair']}.json")
+        b = medians(outdir / f"B-{record['pair']}.json")
+        for name in sorted(set(a) & set(b)):
+            ratios.setdefault(name, []).append(b[name] / a[name])
+    return ratios
+
+
+def table(rows):
+    lines = [f"{'benchmark':42} {'B/A':>6} {'95% interval':>15} {'p slower':>9} {'p faster':>9}  verdict"]
+    for r in rows:
+        verdict = {"slower": f"SLOWER {100 * (r['ratio'] - 1):+.1f}%", "faster": f"faster {100 * (r['ratio'] - 1):+.1f}%",
+                   "same": "no change shown"}[r["verdict"]]
+        lines.append(f"{r['benchmark']:42} {r['ratio']:6.3f} [{r['low']:.3f}, {r['high']:.3f}] "
+                     f"{r['p_slower']:9.4f} {r['p_faster']:9.4f}  {verdict}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m rnnbench.bench ab", description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", help="revision A (default: the merge-base of HEAD with main)")
+    parser.add_argument("--set", choices=SETS, default="all", help="quick: the LSTM, GRU and bag-of-words "
+                        "training steps at the article's shape and data preparation; all: tests/benchmarks")
+    parser.add_argument("--pairs", type=int, help="counted A/B pairs (default: enough for Holm's correction)")
+    parser.add_argument("--mode", choices=("duet", "sequential"), default="duet")
+    parser.add_argument("--alpha", type=float, default=ALPHA)
+    parser.add_argument("--min-effect", type=float, default=MIN_EFFECT, help="smallest change reported (0.05 = 5%%)")
+    parser.add_argument("--max-other", type=float, default=MAX_OTHER, help="other processes' CPU, in cores, "
+                        "beyond which a pair is repeated")
+    parser.add_argument("--max-steal", type=float, default=MAX_STEAL)
+    parser.add_argument("--python-a", default=sys.executable, help="interpreter for A (default: this one)")
+    parser.add_argument("--python-b", default=sys.executable, help="interpreter for B (default: this one)")
+    parser.add_argument("--repo", default=".", help="the git working tree (B)")
+    parser.add_argument("--src", default="scripts", help="the package folder, relative to the repository")
+    parser.add_argument("--slow-b", help=f"calibration only: NAME=FRACTION extra work in B's benchmark NAME ({SLOWDOWN_ENV})")
+    parser.add_argument("--out", help="where the blocks' JSON go (default results/bench/ab/<time>)")
+    parser.add_argument("targets", nargs="*", help="pytest targets instead of --set")
+    args = parser.parse_args(argv)
+
+    try:
+        repo = Path(git(args.repo, "rev-parse", "--show-toplevel"))
+        commit, described = resolve(repo, args.ref)
+        targets = args.targets or SETS[args.set]
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        outdir = Path(args.out or repo / "results" / "bench" / "ab" / stamp)
+        outdir.mkdir(parents=True, exist_ok=True)
+        with worktree(repo, commit) as tree:
+            sides = {"A": {"label": f"{described} ({commit[:12]})", "src": tree / args.src, "python": args.python_a},
+                     "B": {"label": "working tree", "src": repo / args.src, "python": args.python_b,
+                           "slowdown": args.slow_b}}
+            print(f"A: {sides['A']['label']}\nB: {sides['B']['label']}" + (f" with {args.slow_b}" if args.slow_b else ""))
+            print(f"{args.mode}, TensorFlow threads 1/1, one core per block; results in {outdir}")
+            records, attempts, pairs = measure(sides, args.pairs, args.mode, repo, targets, outdir, args.alpha,
+                                               args.max_other, args.max_steal)
+    except RnnbenchError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if len(records) < pairs:
+        print(f"only {len(records)} of {pairs} pairs were undisturbed in {attempts} tries: the machine is "
+              "busy; no verdict. Stop the other work, or raise --max-other", file=sys.stderr)
+        return 2
+    ratios = paired_ratios(records, outdir)
+    rows = decide(ratios, args.alpha, args.min_effect)
+    print(table(rows))
+    slower = [r["benchmark"] for r in rows if r["verdict"] == "slower"]
+    faster = [r["benchmark"] for r in rows if r["verdict"] == "faster"]
+    print(f"{len(records)} pairs counted of {attempts}; a verdict needs Holm-adjusted p < {args.alpha} "
+          f"and a median change of at least {100 * args.min_effect:.0f}%")
+    with open(outdir / "ab.json", "w") as fh:
+        json.dump({"A": sides["A"]["label"], "A_commit": commit, "B": "working tree", "slow_b": args.slow_b,
+                   "mode": args.mode, "targets": targets, "threads": THREAD_ENV, "alpha": args.alpha,
+                   "min_effect": args.min_effect, "max_other": args.max_other, "max_steal": args.max_steal,
+                   "attempts": attempts, "pairs": records, "ratios": ratios, "verdicts": rows}, fh, indent=1)
+    if slower:
+        print(f"{len(slower)} slower in B than in A: {', '.join(slower)}")
+        return 1
+    print(f"no benchmark slower in B" + (f"; faster: {', '.join(faster)}" if faster else ""))
+    return 0
