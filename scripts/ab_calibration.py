@@ -7,7 +7,7 @@
 from it in scripts/) again and again: "aa" as it is ("aaseq" in sequential mode), "lstmP" with P% extra work in B's LSTM
 training step at the article's shape (the benchmark-only knob RNNBENCH_BENCH_SLOWDOWN). The plan's
 kinds are interleaved, so that a calibration cut short still has some of each; a run already in
-OUT is skipped. `summary` prints, per kind: runs, runs with any benchmark flagged slower or
+OUT is skipped, and while a file OUT/PAUSE exists no new run starts. `summary` prints, per kind: runs, runs with any benchmark flagged slower or
 faster, the LSTM step's detections and its median ratio, and the other benchmarks' false alarms.
 """
 
@@ -16,6 +16,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 LSTM = "test_train_step[lstm-article]"
@@ -34,6 +35,8 @@ def run(out, plan, which):
     for name in schedule(plan):
         if (out / name / "ab.json").exists():
             continue
+        while (out / "PAUSE").exists():  # touch OUT/PAUSE to keep the machine free for a while
+            time.sleep(5)
         kind = name.split("-")[0]
         cmd = [sys.executable, "-m", "rnnbench.bench", "ab", "--ref", "HEAD", "--set", which, "--out", str(out / name)]
         if kind == "aaseq":
