@@ -113,25 +113,28 @@ def toy_repo(tmp_path):
     return repo
 
 
-def run_ab(repo, ref, *extra):
-    # sequential and a tolerant disturbance limit: the verdicts must hold on a busy CI machine too
+def run_ab(repo, ref, out):
+    # Sequential, ten pairs, a tolerant disturbance limit and a 20% minimum effect: the verdicts on
+    # a 50% change must hold on a busy machine too (CI, or another job on one core).
     return ab.main(["--repo", str(repo), "--ref", ref, "--mode", "sequential", "--max-other", "2",
-                    "--out", str(repo.parent / f"ab-{ref}-{len(extra)}"), *extra])
+                    "--pairs", "10", "--min-effect", "0.2", "--out", str(repo.parent / out)])
 
 
 def test_ab_flags_a_fifty_percent_slowdown_and_not_an_unchanged_revision(toy_repo, capsys):
-    assert run_ab(toy_repo, "fast") == 1  # working tree: the slow revision
+    assert run_ab(toy_repo, "fast", "slower") == 1  # working tree: the slow revision
     out = capsys.readouterr().out
     assert "test_work" in out and "SLOWER" in out and "1 slower in B than in A: test_work" in out
-    record = json.loads((toy_repo.parent / "ab-fast-0" / "ab.json").read_text())
-    assert len(record["pairs"]) == ab.min_pairs(1)
+    record = json.loads((toy_repo.parent / "slower" / "ab.json").read_text())
+    assert len(record["pairs"]) == 10
     assert 1.3 < record["verdicts"][0]["ratio"] < 1.7
     assert {p["order"] for p in record["pairs"]} == {"AB", "BA"}
-    assert run_ab(toy_repo, "slow") == 0  # the same code on both sides
+    assert all(set(p["blocks"]) == {"A", "B"} and p["blocks"]["A"]["core"] == p["blocks"]["B"]["core"]
+               for p in record["pairs"])
+    assert run_ab(toy_repo, "slow", "same") == 0  # the same code on both sides
     out = capsys.readouterr().out
     assert "no change shown" in out and "no benchmark slower in B" in out
     subprocess.run(["git", "-C", str(toy_repo), "checkout", "-q", "fast"], check=True)
-    assert run_ab(toy_repo, "slow") == 0
+    assert run_ab(toy_repo, "slow", "faster") == 0
     assert "faster" in capsys.readouterr().out
     worktrees = subprocess.run(["git", "-C", str(toy_repo), "worktree", "list"], capture_output=True, text=True)
     assert len(worktrees.stdout.splitlines()) == 1  # the checkout of A is gone

@@ -12,8 +12,12 @@ this times both versions in the same job, as asv's `continuous` and pyperf's `co
   TensorFlow's intra- and inter-op pools at one thread. A pair is one A block and one B block:
   in `duet` mode both at once, one per core, cores swapped from pair to pair; in `sequential`
   mode one after the other on the same core, in ABBA order. Either way both versions see the
-  same moments of the machine. Warm-up rounds are discarded (pytest-benchmark's pedantic mode),
-  and each block's figure for a benchmark is the median of its rounds.
+  same moments of the machine. In duet mode the two processes also meet at a barrier before each
+  benchmark (tests/benchmarks/conftest.py), after one call that compiles, so that both time the
+  same benchmark at the same time: unsynchronised, a 10% slower LSTM step let the processes drift
+  apart and the GRU's paired ratios spread from 0.76 to 1.23, against 0.93 to 1.04 in step.
+  Warm-up rounds are discarded (pytest-benchmark's pedantic mode), and each block's figure for a
+  benchmark is the median of its rounds.
 - Around each pair, /proc/stat gives the machine's busy and steal time; the blocks' own CPU time
   comes from wait4. A pair where other processes used more than `--max-other` cores on average,
   or steal exceeded `--max-steal` of the wall time, is repeated, not counted.
@@ -36,6 +40,7 @@ import datetime
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +58,7 @@ MIN_EFFECT = 0.05
 MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
 MAX_STEAL = 0.05  # share of the pair's wall time stolen by the hypervisor, summed over cores
 SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # benchmark-only knob: "NAME=FRACTION,...", see conftest
+BARRIER_ENV, SIDE_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE"  # duet: benchmarks start together
 THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
               "TF_CPP_MIN_LOG_LEVEL": "2"}
 
@@ -160,9 +166,14 @@ def worktree(repo, commit):
         subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
 
 
-def start_block(side, core, out_json, cwd, targets, log):
-    """One fresh pytest process timing `targets` with `side`'s code, pinned to `core`."""
+def start_block(side, core, out_json, cwd, targets, log, barrier=None):
+    """One fresh pytest process timing `targets` with `side`'s code, pinned to `core`; with a
+    barrier folder, it meets the other side's process there before each benchmark."""
     env = dict(os.environ, **THREAD_ENV)
+    for key in (BARRIER_ENV, SIDE_ENV):
+        env.pop(key, None)
+    if barrier:
+        env.update({BARRIER_ENV: str(barrier), SIDE_ENV: side["name"]})
     env["PYTHONPATH"] = os.pathsep.join([str(side["src"]), *filter(None, [os.environ.get("PYTHONPATH")])])
     env.pop(SLOWDOWN_ENV, None)
     if side.get("slowdown"):
@@ -180,44 +191,59 @@ def finish(proc):
     return proc.returncode, usage.ru_utime + usage.ru_stime
 
 
+def machine_info(path):
+    with open(path) as fh:
+        return json.load(fh).get("machine_info", {})
+
+
 def medians(path):
     """{benchmark: median seconds over its rounds} of one block's pytest-benchmark JSON."""
     with open(path) as fh:
         return {b["name"]: b["stats"]["median"] for b in json.load(fh)["benchmarks"]}
 
 
-def run_pair(index, sides, mode, cores, cwd, targets, outdir):
-    """Time one A block and one B block; returns the pair's record (figures and disturbance)."""
-    order = "AB" if index % 2 == 0 else "BA"  # ABBA... in sequential mode, core swap in duet
-    record = {"pair": index, "mode": mode, "order": order, "cores": {}}
-    logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in "AB"}
+def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
+    """Start blocks together ({side: (side, core)}), wait for all; {side: record}. Each record has
+    the exit status, the core, and the disturbance of the window the blocks shared: wall seconds,
+    the blocks' own CPU seconds, other processes' CPU in cores, steal as a share of the wall time."""
     busy0, steal0 = cpu_times()
-    clock, own = time.perf_counter(), 0.0
+    clock = time.perf_counter()
+    logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in blocks}
     try:
-        if mode == "duet":
-            procs = {}
-            for slot, s in enumerate(order):
-                record["cores"][s] = cores[slot]
-                procs[s] = start_block(sides[s], cores[slot], outdir / f"{s}-{index}.json", cwd, targets, logs[s])
-            for s in order:
-                code, cpu = finish(procs[s])
-                own += cpu
-                record[f"exit_{s}"] = code
-        else:
-            for s in order:
-                record["cores"][s] = cores[0]
-                proc = start_block(sides[s], cores[0], outdir / f"{s}-{index}.json", cwd, targets, logs[s])
-                code, cpu = finish(proc)
-                own += cpu
-                record[f"exit_{s}"] = code
+        procs = {s: start_block(side, core, outdir / f"{s}-{index}.json", cwd, targets, logs[s], barrier)
+                 for s, (side, core) in blocks.items()}
+        done = {s: finish(proc) for s, proc in procs.items()}
     finally:
         for fh in logs.values():
             fh.close()
     wall = time.perf_counter() - clock
     busy1, steal1 = cpu_times()
-    record.update(wall=wall, own_cpu=own, other_cores=max(0.0, (busy1 - busy0) - own) / wall,
-                  steal=(steal1 - steal0) / wall)
-    return record
+    own = sum(cpu for _, cpu in done.values())
+    window = {"wall": wall, "own_cpu": own, "other_cores": max(0.0, busy1 - busy0 - own) / wall,
+              "steal": (steal1 - steal0) / wall}
+    return {s: dict(window, exit=done[s][0], core=blocks[s][1]) for s in blocks}
+
+
+def run_pair(index, sides, mode, cores, cwd, targets, outdir):
+    """Time one A block and one B block: at once on two cores (duet, cores swapped every pair) or
+    one after the other on one core, in ABBA order (sequential). The pair's record."""
+    order = "AB" if index % 2 == 0 else "BA"
+    if mode == "duet":
+        barrier = Path(tempfile.mkdtemp(prefix=f"barrier-{index}-", dir=outdir))
+        try:
+            blocks = run_blocks({s: (sides[s], cores[slot]) for slot, s in enumerate(order)}, outdir, index, cwd,
+                                targets, barrier)
+        finally:
+            shutil.rmtree(barrier, ignore_errors=True)
+        wall = blocks["A"]["wall"]
+    else:
+        blocks = {}
+        for s in order:
+            blocks.update(run_blocks({s: (sides[s], cores[0])}, outdir, index, cwd, targets))
+        wall = blocks["A"]["wall"] + blocks["B"]["wall"]
+    return {"pair": index, "mode": mode, "order": order, "blocks": blocks, "wall": wall,
+            "other_cores": max(b["other_cores"] for b in blocks.values()),
+            "steal": max(b["steal"] for b in blocks.values())}
 
 
 def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX_OTHER, max_steal=MAX_STEAL,
@@ -234,16 +260,20 @@ def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX
         record = run_pair(attempts, sides, mode, cores, cwd, targets, outdir)
         attempts += 1
         for s in "AB":
-            if record[f"exit_{s}"] != 0:
+            if record["blocks"][s]["exit"] != 0:
                 log = outdir / f"{s}-{record['pair']}.log"
                 raise RnnbenchError(f"the benchmarks failed on side {s} ({sides[s]['label']}): see {log}")
+            imported = machine_info(outdir / f"{s}-{record['pair']}.json").get("rnnbench")
+            if imported and not Path(imported).resolve().is_relative_to(Path(sides[s]["src"]).resolve()):
+                raise RnnbenchError(f"side {s} imported rnnbench from {imported}, not from {sides[s]['src']}: "
+                                    "is the package installed without -e? reinstall with pip install -e .")
         if pairs is None:
             timed = len(medians(outdir / f"B-{record['pair']}.json"))
             pairs = min_pairs(timed, alpha)
             say(f"{pairs} pairs for {timed} benchmarks")
         record["counted"] = record["other_cores"] <= max_other and record["steal"] <= max_steal
         say(f"pair {record['pair'] + 1}: {record['order']}, {record['wall']:.0f} s, other processes "
-            f"{record['other_cores']:.2f} cores, steal {100 * record['steal']:.1f}%"
+            f"up to {record['other_cores']:.2f} cores, steal up to {100 * record['steal']:.1f}%"
             + ("" if record["counted"] else "  disturbed: repeated"))
         if record["counted"]:
             counted.append(record)
@@ -300,8 +330,9 @@ def main(argv=None):
         outdir = Path(args.out or repo / "results" / "bench" / "ab" / stamp)
         outdir.mkdir(parents=True, exist_ok=True)
         with worktree(repo, commit) as tree:
-            sides = {"A": {"label": f"{described} ({commit[:12]})", "src": tree / args.src, "python": args.python_a},
-                     "B": {"label": "working tree", "src": repo / args.src, "python": args.python_b,
+            sides = {"A": {"name": "A", "label": f"{described} ({commit[:12]})", "src": tree / args.src,
+                           "python": args.python_a},
+                     "B": {"name": "B", "label": "working tree", "src": repo / args.src, "python": args.python_b,
                            "slowdown": args.slow_b}}
             print(f"A: {sides['A']['label']}\nB: {sides['B']['label']}" + (f" with {args.slow_b}" if args.slow_b else ""))
             print(f"{args.mode}, TensorFlow threads 1/1, one core per block; results in {outdir}")

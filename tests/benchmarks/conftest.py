@@ -1,11 +1,13 @@
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 REFERENCE_N = 1024  # float32 matmul of two 1024 x 1024 matrices: 2.1 GFLOP
 SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # as rnnbench.ab names it; calibration only
+BARRIER_ENV, SIDE_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE"  # set by rnnbench.ab in duet mode
 
 
 def reference_matmul():
@@ -40,14 +42,38 @@ def slowed(fn, fraction):
     return call
 
 
+def meet(name, timeout=120):
+    """Duet mode: wait until the other side has reached the same benchmark, so that A and B time
+    it at the same moments (and not one a compile while the other measures)."""
+    folder = os.environ.get(BARRIER_ENV)
+    if not folder:
+        return
+    side = os.environ[SIDE_ENV]
+    Path(folder, f"{side}-{name}").touch()
+    other = Path(folder, f"{'A' if side == 'B' else 'B'}-{name}")
+    deadline = time.monotonic() + timeout
+    while not other.exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 @pytest.fixture
 def benchmark(benchmark, request):
-    """pytest-benchmark's fixture; a benchmark named in RNNBENCH_BENCH_SLOWDOWN gets extra work."""
+    """pytest-benchmark's fixture, with the A/B driver's two hooks: a benchmark named in
+    RNNBENCH_BENCH_SLOWDOWN gets extra work, and in duet mode both sides start each benchmark's
+    rounds together, after one call that traces and compiles."""
     fraction = slowdowns().get(request.node.name)
-    if fraction:
-        pedantic = benchmark.pedantic
-        benchmark.pedantic = lambda target, *a, **kw: pedantic(slowed(target, fraction), *a, **kw)
-        benchmark.extra_info["injected_slowdown"] = fraction
+    pedantic = benchmark.pedantic
+
+    def timed(target, args=(), kwargs=None, **options):
+        if fraction:
+            target = slowed(target, fraction)
+            benchmark.extra_info["injected_slowdown"] = fraction
+        if os.environ.get(BARRIER_ENV):
+            target(*args, **(kwargs or {}))
+            meet(request.node.name)
+        return pedantic(target, args=args, kwargs=kwargs, **options)
+
+    benchmark.pedantic = timed
     return benchmark
 
 
