@@ -8,7 +8,8 @@ from it in scripts/) again and again: "aa" as it is ("aaseq" in sequential mode)
 training step at the article's shape (the benchmark-only knob RNNBENCH_BENCH_SLOWDOWN). The plan's
 kinds are interleaved, so that a calibration cut short still has some of each; a run already in
 OUT is skipped, and while a file OUT/PAUSE exists no new run starts. `summary` prints, per kind: runs, runs with any benchmark flagged slower or
-faster, the LSTM step's detections and its median ratio, and the other benchmarks' false alarms.
+faster, the LSTM step's detections and its median ratio, and the other benchmarks' false alarms;
+then each benchmark's paired ratios, pooled over a kind's runs: their 5th to 95th percentile.
 """
 
 import argparse
@@ -68,6 +69,19 @@ def summary(out):
               f"{others:6} / {n_others:<6} {repeated:14} {minutes:11.1f}")
 
 
+def spreads(out):
+    """Per kind and benchmark: the pooled paired ratios' 5th-95th percentiles (the noise of a pair)."""
+    pooled = {}
+    for path in sorted(out.glob("*/ab.json")):
+        kind = path.parent.name.split("-")[0]
+        for name, values in json.loads(path.read_text())["ratios"].items():
+            pooled.setdefault((kind, name), []).extend(values)
+    print(f"\n{'kind':7} {'benchmark':32} {'pairs':>5} {'ratio 5%-95%':>15}")
+    for (kind, name), values in sorted(pooled.items()):
+        q = statistics.quantiles(values, n=20, method="inclusive")
+        print(f"{kind:7} {name:32} {len(values):5} [{q[0]:.3f}, {q[-1]:.3f}]")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("run", "summary"))
@@ -79,6 +93,7 @@ def main(argv=None):
     if args.action == "run":
         run(args.out, args.plan, args.set)
     summary(args.out)
+    spreads(args.out)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ import math
 import random
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -152,9 +151,15 @@ def test_ab_repeats_pairs_while_another_process_is_busy(toy_repo, capsys):
     assert "pairs were undisturbed in 4 tries: the machine is busy" in captured.err
 
 
-def test_ab_names_a_bad_revision(toy_repo, capsys):
-    assert ab.main(["--repo", str(toy_repo), "--ref", "nope"]) == 2
-    assert "--ref 'nope' is not a commit" in capsys.readouterr().err
+@pytest.mark.parametrize("args, words", [
+    (["--ref", "nope"], "--ref 'nope' is not a commit"),
+    (["--python-a", "/nowhere/bin/python"], "--python-a /nowhere/bin/python: no such interpreter"),
+])
+def test_ab_names_bad_input_in_one_line(toy_repo, capsys, args, words):
+    assert ab.main(["--repo", str(toy_repo), *args]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert not (toy_repo / "results").exists()
 
 
 def test_bench_compare_refuses_a_baseline_of_another_cpu(tmp_path, capsys):

@@ -41,13 +41,14 @@ import json
 import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from rnnbench import RnnbenchError
+from rnnbench import RnnbenchError, files
 
 SUITE = "tests/benchmarks"
 QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
@@ -209,10 +210,17 @@ def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
     busy0, steal0 = cpu_times()
     clock = time.perf_counter()
     logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in blocks}
+    procs = {}
     try:
-        procs = {s: start_block(side, core, outdir / f"{s}-{index}.json", cwd, targets, logs[s], barrier)
-                 for s, (side, core) in blocks.items()}
+        for s, (side, core) in blocks.items():
+            procs[s] = start_block(side, core, outdir / f"{s}-{index}.json", cwd, targets, logs[s], barrier)
         done = {s: finish(proc) for s, proc in procs.items()}
+    except BaseException:  # Ctrl-C or SIGTERM: no block outlives the driver
+        for proc in procs.values():
+            if proc.returncode is None:
+                proc.kill()
+                proc.wait()
+        raise
     finally:
         for fh in logs.values():
             fh.close()
@@ -301,12 +309,18 @@ def table(rows):
     return "\n".join(lines)
 
 
+def _positive(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pairs, 1 or more")
+    return int(text)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m rnnbench.bench ab", description=__doc__.splitlines()[0])
     parser.add_argument("--ref", help="revision A (default: the merge-base of HEAD with main)")
     parser.add_argument("--set", choices=SETS, default="all", help="quick: the LSTM, GRU and bag-of-words "
                         "training steps at the article's shape and data preparation; all: tests/benchmarks")
-    parser.add_argument("--pairs", type=int, help="counted A/B pairs (default: enough for Holm's correction)")
+    parser.add_argument("--pairs", type=_positive, help="counted A/B pairs (default: enough for Holm's correction)")
     parser.add_argument("--mode", choices=("duet", "sequential"), default="duet")
     parser.add_argument("--alpha", type=float, default=ALPHA)
     parser.add_argument("--min-effect", type=float, default=MIN_EFFECT, help="smallest change reported (0.05 = 5%%)")
@@ -321,8 +335,21 @@ def main(argv=None):
     parser.add_argument("--out", help="where the blocks' JSON go (default results/bench/ab/<time>)")
     parser.add_argument("targets", nargs="*", help="pytest targets instead of --set")
     args = parser.parse_args(argv)
-
+    # SIGTERM unwinds like Ctrl-C: the blocks are killed and the checkout of A removed
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
+        return compare(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def compare(args):
+    """Time the pairs, print the table; the exit status (0, 1 on a regression, 2 on an error)."""
+    try:
+        for flag, python in (("--python-a", args.python_a), ("--python-b", args.python_b)):
+            if not shutil.which(python):
+                raise RnnbenchError(f"{flag} {python}: no such interpreter; give the python of a virtual "
+                                    "environment with this project's requirements, e.g. old-venv/bin/python")
         repo = Path(git(args.repo, "rev-parse", "--show-toplevel"))
         commit, described = resolve(repo, args.ref)
         targets = args.targets or SETS[args.set]
@@ -341,24 +368,25 @@ def main(argv=None):
     except RnnbenchError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    if len(records) < pairs:
+    complete = len(records) >= pairs
+    ratios = paired_ratios(records, outdir) if complete else {}
+    rows = decide(ratios, args.alpha, args.min_effect)
+    files.write_json(outdir / "ab.json", {
+        "A": sides["A"]["label"], "A_commit": commit, "B": "working tree", "slow_b": args.slow_b, "mode": args.mode,
+        "targets": targets, "threads": THREAD_ENV, "alpha": args.alpha, "min_effect": args.min_effect,
+        "max_other": args.max_other, "max_steal": args.max_steal, "attempts": attempts, "pairs": records,
+        "ratios": ratios, "verdicts": rows})
+    if not complete:
         print(f"only {len(records)} of {pairs} pairs were undisturbed in {attempts} tries: the machine is "
               "busy; no verdict. Stop the other work, or raise --max-other", file=sys.stderr)
         return 2
-    ratios = paired_ratios(records, outdir)
-    rows = decide(ratios, args.alpha, args.min_effect)
     print(table(rows))
     slower = [r["benchmark"] for r in rows if r["verdict"] == "slower"]
     faster = [r["benchmark"] for r in rows if r["verdict"] == "faster"]
     print(f"{len(records)} pairs counted of {attempts}; a verdict needs Holm-adjusted p < {args.alpha} "
           f"and a median change of at least {100 * args.min_effect:.0f}%")
-    with open(outdir / "ab.json", "w") as fh:
-        json.dump({"A": sides["A"]["label"], "A_commit": commit, "B": "working tree", "slow_b": args.slow_b,
-                   "mode": args.mode, "targets": targets, "threads": THREAD_ENV, "alpha": args.alpha,
-                   "min_effect": args.min_effect, "max_other": args.max_other, "max_steal": args.max_steal,
-                   "attempts": attempts, "pairs": records, "ratios": ratios, "verdicts": rows}, fh, indent=1)
     if slower:
         print(f"{len(slower)} slower in B than in A: {', '.join(slower)}")
         return 1
-    print(f"no benchmark slower in B" + (f"; faster: {', '.join(faster)}" if faster else ""))
+    print("no benchmark slower in B" + (f"; faster: {', '.join(faster)}" if faster else ""))
     return 0

@@ -59,8 +59,8 @@ def meet(name, timeout=120):
 @pytest.fixture
 def benchmark(benchmark, request):
     """pytest-benchmark's fixture, with the A/B driver's two hooks: a benchmark named in
-    RNNBENCH_BENCH_SLOWDOWN gets extra work, and in duet mode both sides start each benchmark's
-    rounds together, after one call that traces and compiles."""
+    RNNBENCH_BENCH_SLOWDOWN gets extra work, and in duet mode both sides start each benchmark
+    together after its first warm-up round (the one that traces and compiles)."""
     fraction = slowdowns().get(request.node.name)
     pedantic = benchmark.pedantic
 
@@ -68,9 +68,10 @@ def benchmark(benchmark, request):
         if fraction:
             target = slowed(target, fraction)
             benchmark.extra_info["injected_slowdown"] = fraction
-        if os.environ.get(BARRIER_ENV):
+        if os.environ.get(BARRIER_ENV):  # the first warm-up round, then the barrier
             target(*args, **(kwargs or {}))
             meet(request.node.name)
+            options["warmup_rounds"] = max(0, options.get("warmup_rounds", 0) - 1)
         return pedantic(target, args=args, kwargs=kwargs, **options)
 
     benchmark.pedantic = timed
