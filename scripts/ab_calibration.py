@@ -7,7 +7,8 @@
 from it in scripts/) again and again: "aa" as it is ("aaseq" in sequential mode), "lstmP" with P% extra work in B's LSTM
 training step at the article's shape (the benchmark-only knob RNNBENCH_BENCH_SLOWDOWN). The plan's
 kinds are interleaved, so that a calibration cut short still has some of each; a run already in
-OUT is skipped, and while a file OUT/PAUSE exists no new run starts. `summary` prints, per kind: runs, runs with any benchmark flagged slower or
+OUT is skipped, and while a file OUT/PAUSE exists no new run starts. `summary` recomputes each run's verdicts from its blocks' pytest-benchmark JSON
+(`--stat`: each block's figure, min or median) and prints, per kind: runs, runs with any benchmark flagged slower or
 faster, the LSTM step's detections and its median ratio, and the other benchmarks' false alarms;
 then each benchmark's paired ratios, pooled over a kind's runs: their 5th to 95th percentile.
 """
@@ -19,6 +20,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from rnnbench import ab
 
 LSTM = "test_train_step[lstm-article]"
 
@@ -49,10 +52,21 @@ def run(out, plan, which):
         print(f"{name}: exit {code}", flush=True)
 
 
-def summary(out):
+def load(out, stat):
+    """{kind: [ab.json of each run]}, verdicts recomputed from the blocks' own pytest-benchmark
+    JSON with `stat` as each block's figure (the measurement does not depend on it)."""
     kinds = {}
     for path in sorted(out.glob("*/ab.json")):
-        kinds.setdefault(path.parent.name.split("-")[0], []).append(json.loads(path.read_text()))
+        record = json.loads(path.read_text())
+        if len(record["pairs"]) < 2:
+            continue
+        record["ratios"] = ab.paired_ratios(record["pairs"], path.parent, stat)
+        record["verdicts"] = ab.decide(record["ratios"], record["alpha"], record["min_effect"])
+        kinds.setdefault(path.parent.name.split("-")[0], []).append(record)
+    return kinds
+
+
+def summary(kinds):
     print(f"{'kind':7} {'runs':>4} {'any flag':>8} {'LSTM slower':>11} {'LSTM ratio (median, range)':>27} "
           f"{'others flagged':>14} {'pairs repeated':>14} {'minutes/run':>11}")
     for kind, runs in sorted(kinds.items()):
@@ -69,13 +83,13 @@ def summary(out):
               f"{others:6} / {n_others:<6} {repeated:14} {minutes:11.1f}")
 
 
-def spreads(out):
+def spreads(kinds):
     """Per kind and benchmark: the pooled paired ratios' 5th-95th percentiles (the noise of a pair)."""
     pooled = {}
-    for path in sorted(out.glob("*/ab.json")):
-        kind = path.parent.name.split("-")[0]
-        for name, values in json.loads(path.read_text())["ratios"].items():
-            pooled.setdefault((kind, name), []).extend(values)
+    for kind, runs in kinds.items():
+        for record in runs:
+            for name, values in record["ratios"].items():
+                pooled.setdefault((kind, name), []).extend(values)
     print(f"\n{'kind':7} {'benchmark':32} {'pairs':>5} {'ratio 5%-95%':>15}")
     for (kind, name), values in sorted(pooled.items()):
         q = statistics.quantiles(values, n=20, method="inclusive")
@@ -88,12 +102,14 @@ def main(argv=None):
     parser.add_argument("out", type=Path)
     parser.add_argument("--plan", default="aa:20,lstm10:20,lstm5:10,lstm20:10")
     parser.add_argument("--set", default="quick")
+    parser.add_argument("--stat", default=ab.STAT, choices=("min", "median"), help="each block's figure")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.action == "run":
         run(args.out, args.plan, args.set)
-    summary(args.out)
-    spreads(args.out)
+    kinds = load(args.out, args.stat)
+    summary(kinds)
+    spreads(kinds)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ SUITE = "tests/benchmarks"
 QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
     f"{SUITE}/test_timing.py::test_data_preparation"]
 SETS = {"quick": QUICK, "all": [SUITE]}
+STAT = "min"  # each block's figure for a benchmark: its fastest round (see the module's docstring)
 ALPHA = 0.05
 MIN_EFFECT = 0.05
 MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
@@ -197,10 +198,11 @@ def machine_info(path):
         return json.load(fh).get("machine_info", {})
 
 
-def medians(path):
-    """{benchmark: median seconds over its rounds} of one block's pytest-benchmark JSON."""
+def figures(path, stat=STAT):
+    """{benchmark: its `stat` ("min" or "median") over its rounds, seconds} of one block's
+    pytest-benchmark JSON."""
     with open(path) as fh:
-        return {b["name"]: b["stats"]["median"] for b in json.load(fh)["benchmarks"]}
+        return {b["name"]: b["stats"][stat] for b in json.load(fh)["benchmarks"]}
 
 
 def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
@@ -276,7 +278,7 @@ def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX
                 raise RnnbenchError(f"side {s} imported rnnbench from {imported}, not from {sides[s]['src']}: "
                                     "is the package installed without -e? reinstall with pip install -e .")
         if pairs is None:
-            timed = len(medians(outdir / f"B-{record['pair']}.json"))
+            timed = len(figures(outdir / f"B-{record['pair']}.json"))
             pairs = min_pairs(timed, alpha)
             say(f"{pairs} pairs for {timed} benchmarks")
         record["counted"] = record["other_cores"] <= max_other and record["steal"] <= max_steal
@@ -288,12 +290,12 @@ def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX
     return counted, attempts, pairs
 
 
-def paired_ratios(records, outdir):
+def paired_ratios(records, outdir, stat=STAT):
     """{benchmark: [B/A of each counted pair]} for the benchmarks both sides timed."""
     ratios = {}
     for record in records:
-        a = medians(outdir / f"A-{record['pair']}.json")
-        b = medians(outdir / f"B-{record['pair']}.json")
+        a = figures(outdir / f"A-{record['pair']}.json", stat)
+        b = figures(outdir / f"B-{record['pair']}.json", stat)
         for name in sorted(set(a) & set(b)):
             ratios.setdefault(name, []).append(b[name] / a[name])
     return ratios
