@@ -36,6 +36,10 @@ def schedule(plan):
 
 
 def run(out, plan, which):
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "scripts", "tests"], capture_output=True, text=True)
+    if changed.returncode or changed.stdout.strip():
+        raise SystemExit("calibration needs the same code on both sides: commit or stash the changes under "
+                         "scripts/ and tests/ first (git status)")
     for name in schedule(plan):
         if (out / name / "ab.json").exists():
             continue

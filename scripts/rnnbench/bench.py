@@ -13,9 +13,9 @@ alternates between two speeds only past its own wider band.
     python -m rnnbench.bench --spread RUN1.json RUN2.json [RUN3.json ...] [--save SPREAD.json]
     python -m rnnbench.bench ab [--ref REV] ...      (rnnbench.ab: this change against a revision)
 
-A stored baseline carries only within one CPU: divided by a matmul, the recurrent steps still moved
-by +81-85% between an AMD EPYC and an Intel Xeon machine of this project's kind on unchanged code.
-So when the baseline's CPU (pytest-benchmark's machine_info) is not this run's, the comparison says
+A stored baseline carries only within one CPU: divided by a matmul, unchanged code still read as
+much slower in the recurrent steps on an Intel Xeon machine of this project's kind than on the
+AMD EPYC the baseline was timed on. So when the baseline's CPU (pytest-benchmark's machine_info) is not this run's, the comparison says
 so in one line and compares nothing; `rnnbench.ab` answers the question there.
 
 Given several new runs of the same code, each benchmark's least disturbed ratio among them counts:

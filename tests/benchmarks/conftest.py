@@ -1,3 +1,5 @@
+import contextlib
+import itertools
 import os
 import time
 from pathlib import Path
@@ -7,7 +9,7 @@ import pytest
 
 REFERENCE_N = 1024  # float32 matmul of two 1024 x 1024 matrices: 2.1 GFLOP
 SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # as rnnbench.ab names it; calibration only
-BARRIER_ENV, SIDE_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE"  # set by rnnbench.ab in duet mode
+BARRIER_ENV, SIDE_ENV, CORES_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE", "RNNBENCH_AB_CORES"  # duet mode
 
 
 def reference_matmul():
@@ -56,11 +58,34 @@ def meet(name, timeout=120):
         time.sleep(0.001)
 
 
+def move_to(core):
+    """Pin every thread of this process (TensorFlow's pools included) to `core`."""
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):  # a thread that has just ended
+            os.sched_setaffinity(int(tid), {core})
+
+
+def halfway(name, rounds, warmup_rounds):
+    """Duet mode: a setup for pedantic that, before the middle round, meets the other side and
+    swaps cores with it, so that each side times half its rounds on each core."""
+    cores = [int(c) for c in os.environ[CORES_ENV].split(",")]
+    calls = itertools.count()
+    swap = warmup_rounds + rounds // 2
+
+    def setup():
+        if next(calls) == swap:
+            meet(f"{name}#half")
+            here = os.sched_getaffinity(0)
+            move_to(next(c for c in cores if c not in here))
+    return setup
+
+
 @pytest.fixture
 def benchmark(benchmark, request):
     """pytest-benchmark's fixture, with the A/B driver's two hooks: a benchmark named in
     RNNBENCH_BENCH_SLOWDOWN gets extra work, and in duet mode both sides start each benchmark
-    together after its first warm-up round (the one that traces and compiles)."""
+    together after its first warm-up round (the one that traces and compiles) and swap cores
+    halfway through its rounds."""
     fraction = slowdowns().get(request.node.name)
     pedantic = benchmark.pedantic
 
@@ -72,7 +97,11 @@ def benchmark(benchmark, request):
             target(*args, **(kwargs or {}))
             meet(request.node.name)
             options["warmup_rounds"] = max(0, options.get("warmup_rounds", 0) - 1)
-        return pedantic(target, args=args, kwargs=kwargs, **options)
+            options["setup"] = halfway(request.node.name, options.get("rounds", 1), options["warmup_rounds"])
+        first = min(os.sched_getaffinity(0))
+        result = pedantic(target, args=args, kwargs=kwargs, **options)
+        benchmark.extra_info["cores"] = [first, min(os.sched_getaffinity(0))]
+        return result
 
     benchmark.pedantic = timed
     return benchmark
