@@ -64,7 +64,7 @@ MIN_EFFECT = 0.05
 MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
 MAX_STEAL = 0.05  # share of the pair's wall time stolen by the hypervisor, summed over cores
 SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # benchmark-only knob: "NAME=FRACTION,...", see conftest
-# duet: the benchmarks of both sides start together and swap cores halfway (tests/benchmarks/conftest.py)
+# duet: both sides time each round together and swap cores every round (tests/benchmarks/conftest.py)
 BARRIER_ENV, SIDE_ENV, CORES_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE", "RNNBENCH_AB_CORES"
 THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
               "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -175,8 +175,8 @@ def worktree(repo, commit):
 
 def start_block(side, core, out_json, cwd, targets, log, barrier=None, cores=()):
     """One fresh pytest process timing `targets` with `side`'s code, pinned to `core`; with a
-    barrier folder, it meets the other side's process there before each benchmark and halfway
-    through it, where the two swap `cores`."""
+    barrier folder, it meets the other side's process there before each round of each benchmark,
+    and the two swap `cores`."""
     env = dict(os.environ, **THREAD_ENV)
     for key in (BARRIER_ENV, SIDE_ENV, CORES_ENV):
         env.pop(key, None)

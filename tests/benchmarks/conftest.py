@@ -65,18 +65,17 @@ def move_to(core):
             os.sched_setaffinity(int(tid), {core})
 
 
-def halfway(name, rounds, warmup_rounds):
-    """Duet mode: a setup for pedantic that, before the middle round, meets the other side and
-    swaps cores with it, so that each side times half its rounds on each core."""
+def lockstep(name):
+    """Duet mode: a setup for pedantic that, before every round, meets the other side and swaps
+    cores with it: the two time each round together, and each times half its rounds on each core,
+    so that a slow spell of one core weighs on both alike."""
     cores = [int(c) for c in os.environ[CORES_ENV].split(",")]
-    calls = itertools.count()
-    swap = warmup_rounds + rounds // 2
+    rounds = itertools.count()
 
     def setup():
-        if next(calls) == swap:
-            meet(f"{name}#half")
-            here = os.sched_getaffinity(0)
-            move_to(next(c for c in cores if c not in here))
+        meet(f"{name}#{next(rounds)}")
+        here = os.sched_getaffinity(0)
+        move_to(next(c for c in cores if c not in here))
     return setup
 
 
@@ -84,8 +83,8 @@ def halfway(name, rounds, warmup_rounds):
 def benchmark(benchmark, request):
     """pytest-benchmark's fixture, with the A/B driver's two hooks: a benchmark named in
     RNNBENCH_BENCH_SLOWDOWN gets extra work, and in duet mode both sides start each benchmark
-    together after its first warm-up round (the one that traces and compiles) and swap cores
-    halfway through its rounds."""
+    together after its first warm-up round (the one that traces and compiles), then time its
+    rounds in lockstep, swapping cores every round."""
     fraction = slowdowns().get(request.node.name)
     pedantic = benchmark.pedantic
 
@@ -97,7 +96,7 @@ def benchmark(benchmark, request):
             target(*args, **(kwargs or {}))
             meet(request.node.name)
             options["warmup_rounds"] = max(0, options.get("warmup_rounds", 0) - 1)
-            options["setup"] = halfway(request.node.name, options.get("rounds", 1), options["warmup_rounds"])
+            options["setup"] = lockstep(request.node.name)
         first = min(os.sched_getaffinity(0))
         result = pedantic(target, args=args, kwargs=kwargs, **options)
         benchmark.extra_info["cores"] = [first, min(os.sched_getaffinity(0))]
