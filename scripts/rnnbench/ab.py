@@ -10,18 +10,13 @@ this times both versions in the same job, as asv's `continuous` and pyperf's `co
   (e.g. a virtual environment with the previous TensorFlow).
 - Each block is one fresh pytest process, pinned to one core (`os.sched_setaffinity`), with
   TensorFlow's intra- and inter-op pools at one thread. A pair is one A block and one B block:
-  in `duet` mode both at once, one per core, cores swapped from pair to pair; in `sequential`
-  mode one after the other on the same core, in ABBA order. Either way both versions see the
-  same moments of the machine. In duet mode the two processes also meet at a barrier before each
-  benchmark (tests/benchmarks/conftest.py), after one call that compiles, so that both time the
-  same benchmark at the same time: unsynchronised, a 10% slower LSTM step let the processes drift
-  apart and the GRU's paired ratios spread from 0.76 to 1.23, against IN_STEP in step.
-  Warm-up rounds are discarded (pytest-benchmark's pedantic mode).
-- Each block's figure for a benchmark is its fastest round. A core of this virtual machine has
-  slow spells of a second or so that show neither as steal nor as other processes' CPU: within
-  one block, LSTM rounds of 87-92 ms turned into 103-115 ms for ten rounds. The median of 15
-  rounds follows such a spell, the minimum does not (see Chen and Revels, "Robust benchmarking in
-  noisy environments", 2016): MIN_VS_MEDIAN
+  in `duet` mode (the default) both at once, one per core; in `sequential` mode one after the
+  other on the same core, in ABBA order. Warm-up rounds are discarded (pytest-benchmark's
+  pedantic mode), and each block's figure for a benchmark is its fastest round.
+- In duet mode the two processes run in lockstep (tests/benchmarks/conftest.py): they meet at a
+  barrier after each benchmark's first (compiling) call and before every round, and swap cores
+  at each round, all threads included. So both time every round at the same moment, and each
+  times half its rounds on each core.
 - Around each pair, /proc/stat gives the machine's busy and steal time; the blocks' own CPU time
   comes from wait4. A pair where other processes used more than `--max-other` cores on average,
   or steal exceeded `--max-steal` of the wall time, is repeated, not counted.
@@ -31,6 +26,25 @@ this times both versions in the same job, as asv's `continuous` and pyperf's `co
   "faster" the same way the other side. The printed table gives the median ratio, its 95%
   distribution-free interval (order statistics of the binomial), the Holm-adjusted p-values and
   the verdict; the exit status is 1 when any benchmark is slower.
+
+Why lockstep, from the calibration on this project's AMD EPYC machine (2026-11-28, quick set, A
+and B the same commit; "pairs" are the paired ratios B/A, given as 5th-95th percentiles):
+a core of this virtual machine now and then runs 15-25% slower for a second or more, which shows
+neither as steal nor as other processes' CPU (within one block, LSTM rounds of 87-92 ms turned
+into 103-115 ms for ten rounds), most likely the host's other tenants on the same physical core.
+Timed side by side, each on its own core, pairs took such spells unevenly. Unsynchronised, in the
+one run tried with a 10% slower LSTM step, the GRU's paired ratios went from 0.76 to 1.23.
+Meeting once per benchmark, 9 A/A runs gave LSTM pairs of 0.949-1.043 and GRU pairs of
+0.961-1.132, and 8 of 9 runs with a 10% slower LSTM step flagged it. Swapping cores halfway
+through each benchmark flagged it in 2 of 4 runs, while the whole machine ran about 10% slower
+(inconclusive). In lockstep with a core swap every round, 7 A/A runs gave LSTM pairs of
+0.963-1.019 and GRU pairs of 0.982-1.017, flagged nothing, and all 6 runs with the 10% slower
+LSTM step flagged it (its 48 pairs read 1.089-1.127).
+
+The fastest round is a block's figure because the median of 15 rounds follows a slow spell and
+the minimum does not (Chen and Revels, "Robust benchmarking in noisy environments", 2016): on the
+9 + 9 once-per-benchmark runs above, the 10% slowdown was flagged in 8 of 9 runs with the minimum
+and in 5 of 9 with the median, which also flagged 2 unchanged benchmarks in those runs.
 
     python -m rnnbench.bench ab [--ref REV] [--set quick|all] [--pairs N] [--mode duet|sequential]
 
