@@ -163,7 +163,9 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
 
     import psutil
 
-    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
+    # Epochs of about a second (320 steps of one review): with 24 reviews an epoch took 0.04 s, and the
+    # whole run could finish between the test's look at epochs.json and the signal.
+    archive = write_archive(write_aclimdb(tmp_path / "src", per_class=200), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]",
             "seeds=[1]", "epochs=40", "batch_size=1", "num_words=60"]
