@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate speed plain-keras
+.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -30,6 +30,12 @@ run-offline: setup
 
 test: setup-dev browser
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests
+
+# Random faults against the DAG on tiny data (Ctrl-C, kill -9 of a job, of Snakemake, mid-write),
+# half of them beside a busy core; the same command again; nothing may be lost. About 70 s a trial.
+TRIALS ?= 100
+faults: setup-dev
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) tests/faults.py --trials $(TRIALS) --out results/faults
 
 # Timing regression suite: time it, compare with the committed baseline of this machine kind.
 BASELINE ?= tests/benchmarks/baseline.json

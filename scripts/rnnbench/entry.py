@@ -2,7 +2,9 @@
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 
 from rnnbench import RnnbenchError
 
@@ -14,6 +16,7 @@ def logged(log_path):
     An RnnbenchError becomes one line, in the log and on the original stderr, and exit 1.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    stop_with_snakemake()
     sys.stdout.flush(), sys.stderr.flush()
     original = os.dup(2)
     with open(log_path, "w") as log:
@@ -27,3 +30,27 @@ def logged(log_path):
             raise SystemExit(1) from None
         finally:
             sys.stdout.flush(), sys.stderr.flush()
+
+
+def stop_with_snakemake(every=0.5):
+    """Stop this job, as Ctrl-C would, once the Snakemake that started it is gone.
+
+    `kill -9` of Snakemake leaves its jobs running, untracked: the next Snakemake would start the
+    same job beside the orphan, both writing one run's files. A job stopped by Ctrl-C ends at a safe
+    point (a checkpoint being written is completed first, temporary files are removed).
+    """
+    import psutil
+
+    try:
+        owner = next(p for p in psutil.Process().parents()
+                     if "snakemake" in " ".join(p.cmdline()) and ".snakemake/scripts/" not in " ".join(p.cmdline()))
+    except (StopIteration, psutil.Error):
+        return None  # not started by Snakemake (a test calling the entry directly)
+
+    def watch():
+        while owner.is_running():  # checks the pid and its start time: a reused pid is not the owner
+            threading.Event().wait(every)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True, name="stop-with-snakemake").start()
+    return owner

@@ -5,11 +5,16 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+TEMPORARY = ".*.tmp*"  # the names atomic_path gives: .<name>.<random>.tmp<suffixes>
+# Fault-injection knob (tests/faults.py): seconds each complete temporary file waits before its
+# rename, so that a kill can be aimed at the moment an output is being written. Unset: no wait.
+HOLD_SECONDS = float(os.environ.get("RNNBENCH_HOLD_WRITES") or 0)
 
 
 @contextlib.contextmanager
@@ -22,10 +27,24 @@ def atomic_path(path):
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; the result is an ordinary file
     try:
         yield Path(tmp)
+        if HOLD_SECONDS:
+            time.sleep(HOLD_SECONDS)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def remove_temporaries(root, folders=()):
+    """Delete what killed jobs left of their temporary files, directly in root and anywhere below
+    root's given folders (kill -9 skips atomic_path's cleanup). Only while nothing can be writing
+    there: Snakemake calls it at its start, under its lock, for the folders its jobs write."""
+    left = list(Path(root).glob(TEMPORARY))
+    for folder in folders:
+        left += Path(root, folder).rglob(TEMPORARY)
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
 
 
 def write_text(path, text):

@@ -1,8 +1,9 @@
 import os
+import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data
+from rnnbench import RnnbenchError, data, files
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -53,6 +54,14 @@ def train_threads():
 
 
 TRAIN_THREADS = train_threads()
+
+
+onstart:
+    # What a job killed mid-write left behind (a temporary file beside an output); removed under
+    # Snakemake's lock, before any job starts.
+    for path in files.remove_temporaries("results", ["data", "runs", "machine", "figures"]):
+        print(f"removed {path}, a temporary file left by a killed job", file=sys.stderr)
+
 
 TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
                  "validation_split", "jit_compile", "deterministic"]

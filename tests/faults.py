@@ -1,0 +1,288 @@
+"""Fault injection: start the DAG on tiny data, interrupt it at a random moment with a random fault,
+run the same command again until it completes, and check that nothing was lost.
+
+    python tests/faults.py --trials 100 [--seed 1] [--out results/faults]
+    python tests/faults.py --replay 17        # trial 17 again, alone (a failed trial prints its seed)
+
+The faults (trial s gets KINDS[s % 4]; its moment and target are drawn from a generator seeded by s):
+  ctrl-c          SIGINT to the process group, as a terminal's Ctrl-C does
+  kill-job        kill -9 of the training job running at that moment
+  kill-snakemake  kill -9 of Snakemake alone (its jobs stop with it: entry.stop_with_snakemake)
+  kill-write      kill -9 of the whole group while an output's temporary file exists, found by
+                  polling; RNNBENCH_HOLD_WRITES keeps each one there for a moment before its rename
+Trials 4-7 of every 8 run beside a child process that keeps one core busy, so that every 8
+consecutive trials hold each fault once quiet and once under load.
+
+After the fault, the same command again until it exits 0 (after a kill -9 of Snakemake, with
+`--unlock` first, as Snakemake's message asks), then the invariants:
+  - every run of the grid has one row in summary.csv, and its history.csv holds epochs 1..N once;
+  - a run finished before the fault (metrics.json written, resume state removed) was not trained
+    again: its metrics.json is byte for byte the same;
+  - a run interrupted after k saved epochs resumed at k or k-1 (the checkpoint being written may be
+    lost), from scratch only when k <= 1, and its metrics.json says whether it resumed;
+  - no temporary file and no resume state is left, the report is there, every JSON and CSV under
+    results/ parses, and no process of the trial outlives it.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from helpers import ROOT, write_aclimdb, write_archive
+from rnnbench import files
+
+KINDS = ["ctrl-c", "kill-job", "kill-snakemake", "kill-write"]
+MODELS, MAXLENS, SEEDS, EPOCHS = ["lstm", "bow"], [20], [1, 2], 3
+HOLD = 0.3  # seconds a temporary file waits for its rename in kill-write trials
+
+
+def grid():
+    return {(m, n, s) for m in MODELS for n in MAXLENS for s in SEEDS}
+
+
+def command(work, archive):
+    """The user's command: the tiny grid, one-thread runs two at a time, epochs of about a second."""
+    return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work), "--cores", "2",
+            "--config", "source=aclimdb", f"aclimdb_path={archive}", f"models=[{','.join(MODELS)}]",
+            f"maxlens={MAXLENS}".replace(" ", ""), f"seeds={SEEDS}".replace(" ", ""), f"epochs={EPOCHS}",
+            "batch_size=1", "num_words=60", "threads=1"]
+
+
+def run_dir(work, run):
+    model, maxlen, seed = run
+    return work / "results" / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
+
+
+def busy_core():
+    """A child process that keeps one core busy until killed."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def training_jobs(proc):
+    try:
+        return [p for p in psutil.Process(proc.pid).children(recursive=True)
+                if "train_run" in " ".join(p.cmdline())]
+    except psutil.Error:
+        return []
+
+
+def deliver(kind, rng, proc, work, duration, aim):
+    """Wait for the fault's moment, call aim() (which notes the processes alive), deliver the fault;
+    returns what was hit (None: the DAG ended first)."""
+    start = time.monotonic()
+    if kind == "kill-write":
+        wanted, seen = rng.randint(1, 45), set()  # the n-th temporary file to appear (~45 in all)
+        while proc.poll() is None:
+            for path in (work / "results").rglob(files.TEMPORARY):
+                seen.add(path)
+                if len(seen) >= wanted:
+                    aim()
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    return f"{path.relative_to(work)} being written"
+            time.sleep(0.01)
+        return None
+    if kind == "kill-job":
+        jobs = []
+        while proc.poll() is None and not jobs:
+            jobs = training_jobs(proc)
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0, 10))  # over the job: start-up (~4 s), three epochs of ~1 s, evaluation
+        alive = [job for job in jobs if job.is_running()] or training_jobs(proc)
+        if proc.poll() is not None or not alive:
+            return None
+        victim = rng.choice(alive)
+        aim()
+        victim.kill()
+        return " ".join(victim.cmdline()[-1:])
+    moment = rng.uniform(0.02, 0.95) * duration
+    while proc.poll() is None and time.monotonic() - start < moment:
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        return None
+    aim()
+    if kind == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.kill()
+    return f"at {moment:.1f} s"
+
+
+def snapshot(work):
+    """After the fault: finished runs (metrics.json's hash) and interrupted ones (epochs saved)."""
+    finished, interrupted = {}, {}
+    for run in grid():
+        folder = run_dir(work, run)
+        state, metrics = folder / ".resume", folder / "metrics.json"
+        if metrics.exists() and not state.exists():
+            finished[run] = hashlib.sha256(metrics.read_bytes()).hexdigest()
+        elif state.exists():
+            saved = state / "epochs.json"
+            interrupted[run] = len(json.loads(saved.read_text())) if saved.exists() else 0
+    return finished, interrupted
+
+
+def complete(cmd, env, log):
+    """The same command again until it succeeds; returns (tries, unlocks) or raises after 4 tries."""
+    tries = unlocks = 0
+    while tries < 4:
+        tries += 1
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        log.write(f"\n--- rerun {tries}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+        if proc.returncode == 0:
+            return tries, unlocks
+        if "cannot be locked" in proc.stdout + proc.stderr:
+            unlocks += 1
+            subprocess.run(cmd + ["--unlock"], env=env, capture_output=True)
+    raise RuntimeError(f"the workflow did not complete in {tries} tries")
+
+
+def violations(work, finished, interrupted):
+    found, results = [], work / "results"
+    summary = pd.read_csv(results / "summary.csv")
+    rows = list(zip(summary["model"], summary["maxlen"], summary["seed"]))
+    if sorted(rows) != sorted(grid()):
+        found.append(f"summary.csv rows {sorted(rows)} are not the grid, once each")
+    for run in sorted(grid()):
+        folder = run_dir(work, run)
+        epochs = list(pd.read_csv(folder / "history.csv")["epoch"])
+        if epochs != list(range(1, EPOCHS + 1)):
+            found.append(f"{run}: history.csv epochs {epochs}")
+        metrics = json.loads((folder / "metrics.json").read_text())
+        at = metrics.get("resumed_at_epoch") or 0
+        if metrics["resumed"] != (at > 0):
+            found.append(f"{run}: metrics.json says resumed={metrics['resumed']} at epoch {at}")
+        if run in finished and hashlib.sha256((folder / "metrics.json").read_bytes()).hexdigest() != finished[run]:
+            found.append(f"{run}: finished before the fault, but its metrics.json changed (trained again)")
+        if run in interrupted and not interrupted[run] - 1 <= at <= interrupted[run]:
+            found.append(f"{run}: interrupted after {interrupted[run]} saved epochs, resumed at {at}")
+        if run not in finished and run not in interrupted and at:
+            found.append(f"{run}: never started before the fault, yet resumed at {at}")
+    left = [str(p.relative_to(work)) for p in results.rglob(files.TEMPORARY)]
+    left += [str(p.relative_to(work)) for p in results.rglob(".resume")]
+    if left:
+        found.append(f"left behind: {left}")
+    if not (results / "report.html").exists() or (results / "report.html").stat().st_size < 10_000:
+        found.append("report.html missing or short")
+    for path in results.rglob("*.json"):
+        try:
+            json.loads(path.read_text())
+        except ValueError as err:
+            found.append(f"{path.relative_to(work)} does not parse: {err}")
+    for path in results.rglob("*.csv"):
+        try:
+            pd.read_csv(path)
+        except (ValueError, pd.errors.ParserError) as err:
+            found.append(f"{path.relative_to(work)} does not parse: {err}")
+    return found
+
+
+def trial(seed, archive, root, duration):
+    """One trial, all of it set by its seed; returns its record (violations empty when all held)."""
+    rng = random.Random(seed)
+    kind, busy = KINDS[seed % len(KINDS)], seed // len(KINDS) % 2 == 1
+    work = root / f"trial-{seed}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(ROOT / "config", work / "config")
+    cmd = command(work, archive)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("RNNBENCH_HOLD_WRITES", None)
+    record = {"seed": seed, "kind": kind, "busy": busy, "violations": []}
+    hog = busy_core() if busy else None
+    started = time.monotonic()
+    try:
+        with open(work / "trial.log", "w") as log:
+            first_env = dict(env, RNNBENCH_HOLD_WRITES=str(HOLD)) if kind == "kill-write" else env
+            # Its own process group, as a shell gives a foreground command.
+            proc = subprocess.Popen(cmd, env=first_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            family = []
+
+            def remember():
+                try:
+                    family.extend(psutil.Process(proc.pid).children(recursive=True))
+                except psutil.Error:
+                    pass
+
+            record["hit"] = deliver(kind, rng, proc, work, duration, remember)
+            record["first_exit"] = proc.wait(timeout=300)
+            _, alive = psutil.wait_procs(family, timeout=60)
+            if alive:
+                record["violations"].append(f"{len(alive)} job(s) outlived Snakemake by 60 s")
+                for p in alive:
+                    p.kill()
+            finished, interrupted = snapshot(work)
+            record["finished_before"], record["interrupted"] = len(finished), {
+                "-".join(map(str, run)): k for run, k in interrupted.items()}
+            record["tries"], record["unlocks"] = complete(cmd, env, log)
+        record["violations"] += violations(work, finished, interrupted)
+    except Exception as err:  # a trial that breaks is a violation, with its cause
+        record["violations"].append(f"{type(err).__name__}: {err}")
+    finally:
+        if hog:
+            hog.kill()
+            hog.wait()
+    record["seconds"] = round(time.monotonic() - started, 1)
+    if not record["violations"]:
+        shutil.rmtree(work, ignore_errors=True)  # a failed trial's folder stays for a look
+    return record
+
+
+def table(records):
+    lines = [f"{'fault':16}{'trials':>7}{'busy':>6}{'hit':>6}{'violations':>12}  seeds that replay a failure"]
+    for kind in KINDS + ["all"]:
+        rs = [r for r in records if kind in (r["kind"], "all")]
+        bad = [r["seed"] for r in rs if r["violations"]]
+        lines.append(f"{kind:16}{len(rs):7}{sum(r['busy'] for r in rs):6}{sum(bool(r.get('hit')) for r in rs):6}"
+                     f"{len(bad):12}  {' '.join(map(str, bad)) or '-'}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1, help="the first trial's seed; trial i has seed + i")
+    parser.add_argument("--replay", type=int, help="run the trial of this seed alone")
+    parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
+    args = parser.parse_args(argv)
+    root = args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))
+    root.mkdir(parents=True, exist_ok=True)
+    archive = write_archive(write_aclimdb(Path(tempfile.mkdtemp()) / "src", per_class=200), root / "aclImdb.tar.gz")
+
+    # One uninterrupted run: the check that the grid completes at all, and the span faults are drawn over.
+    clean = root / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(ROOT / "config", clean / "config")
+    t0 = time.monotonic()
+    subprocess.run(command(clean, archive), env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"), check=True,
+                   capture_output=True)
+    duration = time.monotonic() - t0
+    assert not violations(clean, {}, {}), violations(clean, {}, {})
+    shutil.rmtree(clean)
+    print(f"uninterrupted run: {duration:.0f} s", flush=True)
+
+    seeds = [args.replay] if args.replay is not None else range(args.seed, args.seed + args.trials)
+    records = []
+    for seed in seeds:
+        record = trial(seed, archive, root, duration)
+        records.append(record)
+        print(f"seed {seed}: {record['kind']}{' (busy core)' if record['busy'] else ''}, "
+              f"{record.get('hit') or 'the DAG ended first'}, {record['seconds']} s: "
+              f"{'; '.join(record['violations']) or 'ok'}", flush=True)
+        files.write_json(root / "faults.json", {"duration": duration, "trials": records})
+    print(table(records))
+    return 1 if any(r["violations"] for r in records) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Nothing lost under faults: the harness of tests/faults.py, short, and the pieces it relies on."""
+
+import subprocess
+import sys
+import time
+
+import faults
+from rnnbench import files
+
+
+def test_ten_random_faults_lose_nothing(tmp_path):
+    """Ten trials: every fault kind, quiet and beside a busy core (100 of them: make faults)."""
+    assert faults.main(["--trials", "10", "--seed", "1", "--out", str(tmp_path)]) == 0
+
+
+def test_temporary_files_left_by_a_kill_are_removed(tmp_path):
+    with files.atomic_path(tmp_path / "runs" / "metrics.json") as tmp:
+        tmp.write_text("{")
+        left = tmp.with_name(tmp.name.replace(".tmp", "x.tmp"))  # another random name: what kill -9 leaves
+        left.write_text("{")
+    (tmp_path / "runs" / "history.csv").write_text("epoch\n1\n")
+    other = tmp_path / "bench" / left.name  # not the pipeline's: another tool may be writing it
+    other.parent.mkdir()
+    other.write_text("{")
+    assert files.remove_temporaries(tmp_path, ["runs"]) == [left]
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["history.csv", "metrics.json"]
+    assert other.exists()
+
+
+JOB = """
+import sys, time
+from rnnbench import entry
+assert entry.stop_with_snakemake(every=0.1), "no snakemake among the parents"
+print("watching", flush=True)
+try:
+    time.sleep(60)
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+"""
+
+
+def test_a_job_stops_when_its_snakemake_is_killed(tmp_path):
+    out = tmp_path / "job.out"
+    # A stand-in for Snakemake: a process whose command line names it, running the job as a child.
+    owner = subprocess.Popen([sys.executable, "-c", "import subprocess, sys  # snakemake\n"
+                              f"subprocess.run([sys.executable, '-c', {JOB!r}], stdout=open({str(out)!r}, 'w'))"])
+    deadline = time.time() + 60
+    while time.time() < deadline and "watching" not in (out.read_text() if out.exists() else ""):
+        time.sleep(0.05)
+    owner.kill()
+    owner.wait()
+    while time.time() < deadline and "stopped" not in out.read_text():
+        time.sleep(0.05)
+    assert out.read_text().split() == ["watching", "stopped"]
