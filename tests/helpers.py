@@ -36,7 +36,7 @@ ACCURACY = {"bow": 0.87, "simple_rnn": 0.84, "lstm": 0.88, "gru": 0.885}
 EPOCH_SECONDS = {"bow": 1.0, "simple_rnn": 10.0, "lstm": 20.0, "gru": 24.0}
 
 
-def write_results(root, models=tuple(ACCURACY), maxlens=(500, 1000), seeds=(1, 2, 3), epochs=4):
+def write_results(root, models=tuple(ACCURACY), maxlens=(500, 1000), seeds=(1, 2, 3), epochs=4, test_samples=25000):
     """Run files as the train rule writes them, with plausible made-up figures, for report tests."""
     import json
 
@@ -69,7 +69,7 @@ def write_results(root, models=tuple(ACCURACY), maxlens=(500, 1000), seeds=(1, 2
                     "first_epoch_seconds": seconds[0], "seconds_per_epoch": sorted(seconds[1:])[len(seconds) // 2 - 1],
                     "seconds_to_best": sum(seconds[:2]), "inference_per_second": 5000 / scale,
                     "parameters": 328353, "train_flops_per_epoch": 4.9e11 * scale, "gflops_per_second": 20.0,
-                    "peak_rss_mb": 1200.0,
+                    "peak_rss_mb": 1200.0, "test_samples": test_samples,
                     "fingerprint": {"hostname": "vm", "cpu": "AMD EPYC", "cores": 2, "threads": 2, "gpu": [],
                                     "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "xla": False,
                                     "started": f"2026-11-27T{len(metrics_paths) // 6:02d}:{len(metrics_paths) % 6 * 10:02d}:00+00:00",

@@ -58,6 +58,29 @@ def test_partial_grid_one_seed(tmp_path):
     assert len(page.images) == 3  # compute figure, two curve figures: none empty
 
 
+def test_small_test_set_and_no_ladder(tmp_path):
+    """Other data: the verdict counts this test set, and a price table without steps says why."""
+    html, _ = build(tmp_path, models=("lstm",), maxlens=(200,), seeds=(1, 2), test_samples=2000)
+    page = Page(html)
+    assert "on the 2,000 test reviews" in page.text["verdict"] and "25,000" not in page.text["verdict"]
+    assert "No step of the article's ladder" in page.text["price"] and "<th>step</th>" not in html
+
+
+def test_narrow_log_axis_labels_do_not_overlap():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    values = [1.4e10, 1.9e10]  # less than a decade: matplotlib would label every minor tick
+    ax.plot(values, [0.8, 0.9], "o")
+    report.log_axis(ax, values)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels(minor=False) + ax.get_xticklabels(minor=True)
+             if t.get_text() and t.get_visible() and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+    plt.close(fig)
+    assert len(boxes) >= 2, "a narrow axis still needs numbers"
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
 def test_verdict_numbers_come_from_the_runs(tmp_path):
     write = write_results(tmp_path)
     runs = summary.collect(write[0])
@@ -131,7 +154,10 @@ def test_report_in_headless_chromium(tmp_path):
         page.locator("table.sortable th", has_text="fit time").click()
         assert page.locator("table.sortable tbody tr td").first.inner_text() != first
         widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
+        # The comparison table fits a 1280 px window: no column cut off behind a scroll bar.
+        scroll = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.querySelector('#table .scroll'))")
         browser.close()
     assert errors == [] and requests == []
     assert all(w > 0 for w in widths)
+    assert scroll[0] <= scroll[1], f"the comparison table is {scroll[0]} px wide in a {scroll[1]} px column"
     assert (tmp_path / "report.png").stat().st_size > 10_000

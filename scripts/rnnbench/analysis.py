@@ -261,7 +261,9 @@ def verdict(runs, by_config):
     per_minute = (table["test_accuracy_mean"] - 0.5) * 100 / (table["fit_seconds_mean"] / 60)
     efficient = per_minute.idxmax()
     out = [h] if (h := headline(table, runs)) else []
-    out += [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on the 25,000 test reviews, "
+    tested = runs["test_samples"].dropna() if "test_samples" in runs else []
+    reviews = f"the {int(tested.max()):,} test reviews" if len(tested) else "the test reviews"
+    out += [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on {reviews}, "
            f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
     if best != cheapest:
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "

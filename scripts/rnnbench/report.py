@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from rnnbench import analysis, files  # noqa: E402
@@ -34,6 +35,17 @@ def save(fig, path):
 
 # --- figures ------------------------------------------------------------------------------
 
+def log_axis(ax, values):
+    """A log-scale x axis. Over less than a decade matplotlib labels the minor ticks (2×10⁹,
+    3×10⁹, ...) and the labels run into each other: there, a few plain ticks instead."""
+    ax.set_xscale("log")
+    values = np.asarray(values, dtype=float)
+    if np.nanmax(values) < 10 * np.nanmin(values):
+        ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=4))
+        ax.xaxis.set_major_formatter(ticker.EngFormatter(sep=""))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+
+
 def compute_figure(by_config, epochs, path):
     """Test accuracy against fit time and against training FLOPs, with the Pareto frontier."""
     frontier = analysis.pareto(by_config)
@@ -55,7 +67,7 @@ def compute_figure(by_config, epochs, path):
             ax.annotate(analysis.name(model, maxlen), (row[col], 100 * row["test_accuracy_mean"]),
                         textcoords="offset points", xytext=(6, -14 if i % 2 == 0 else 7), fontsize=9,
                         color=COLORS[model])
-        ax.set_xscale("log")
+        log_axis(ax, frame[col])
         ax.set_xlabel(label)
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("test accuracy at best validation epoch (%)")
