@@ -16,8 +16,8 @@ consecutive trials hold each fault once quiet and once under load.
 After the fault, the same command again until it exits 0 (after a kill -9 of Snakemake, with
 `--unlock` first, as Snakemake's message asks), then the invariants:
   - every run of the grid has one row in summary.csv, and its history.csv holds epochs 1..N once;
-  - a run finished before the fault (metrics.json written, resume state removed) was not trained
-    again: its metrics.json is byte for byte the same;
+  - a run finished before the fault (Snakemake had recorded it) was not trained again: its
+    metrics.json is byte for byte the same;
   - a run interrupted after k saved epochs resumed at k or k-1 (the checkpoint being written may be
     lost), from scratch only when k <= 1, and its metrics.json says whether it resumed;
   - no temporary file and no resume state is left, the report is there, every JSON and CSV under
@@ -25,6 +25,7 @@ After the fault, the same command again until it exits 0 (after a kill -9 of Sna
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -71,11 +72,31 @@ def busy_core():
 
 
 def training_jobs(proc):
+    """[(process, run)] of the training jobs running under proc; a job's run is known by the log
+    it writes to (results/logs/train/{model}-maxlen{N}-seed{S}.log)."""
+    found = []
     try:
-        return [p for p in psutil.Process(proc.pid).children(recursive=True)
-                if "train_run" in " ".join(p.cmdline())]
+        children = psutil.Process(proc.pid).children(recursive=True)
     except psutil.Error:
-        return []
+        return found
+    for p in children:
+        try:
+            logs = [Path(f.path) for f in p.open_files()]
+        except psutil.Error:  # ended meanwhile
+            continue
+        for log in logs:
+            if log.parent.name == "train" and log.suffix == ".log":
+                model, maxlen, seed = log.stem.rsplit("-", 2)
+                found.append((p, (model, int(maxlen[6:]), int(seed[4:]))))
+                break
+    return found
+
+
+def saved_epochs(work, run):
+    try:
+        return len(json.loads((run_dir(work, run) / ".resume" / "epochs.json").read_text()))
+    except (OSError, ValueError):
+        return 0
 
 
 def deliver(kind, rng, proc, work, duration, aim):
@@ -94,18 +115,20 @@ def deliver(kind, rng, proc, work, duration, aim):
             time.sleep(0.01)
         return None
     if kind == "kill-job":
-        jobs = []
-        while proc.poll() is None and not jobs:
-            jobs = training_jobs(proc)
+        # Aimed across the run: once some training job has saved `wanted` epochs, within the next one.
+        wanted = rng.randint(0, EPOCHS - 1)
+        while proc.poll() is None:
+            ready = [(job, run) for job, run in training_jobs(proc) if saved_epochs(work, run) >= wanted]
+            if ready:
+                time.sleep(rng.uniform(0, 1))
+                job, run = rng.choice(ready)
+                if proc.poll() is not None or not job.is_running():
+                    return None
+                aim()
+                job.kill()
+                return f"the job of {'-'.join(map(str, run))} after {saved_epochs(work, run)} saved epochs"
             time.sleep(0.05)
-        time.sleep(rng.uniform(0, 10))  # over the job: start-up (~4 s), three epochs of ~1 s, evaluation
-        alive = [job for job in jobs if job.is_running()] or training_jobs(proc)
-        if proc.poll() is not None or not alive:
-            return None
-        victim = rng.choice(alive)
-        aim()
-        victim.kill()
-        return " ".join(victim.cmdline()[-1:])
+        return None
     moment = rng.uniform(0.02, 0.95) * duration
     while proc.poll() is None and time.monotonic() - start < moment:
         time.sleep(0.02)
@@ -119,13 +142,21 @@ def deliver(kind, rng, proc, work, duration, aim):
     return f"at {moment:.1f} s"
 
 
+def recorded(work, path):
+    """Snakemake has recorded the job that wrote path as done: no incomplete marker for it (its file
+    persistence keeps one per output of a running job, .snakemake/incomplete/<urlsafe base64 of it>)."""
+    key = base64.urlsafe_b64encode(str(path.relative_to(work)).encode()).decode()
+    return not (work / ".snakemake" / "incomplete" / key).exists()
+
+
 def snapshot(work):
-    """After the fault: finished runs (metrics.json's hash) and interrupted ones (epochs saved)."""
+    """After the fault: finished runs (recorded by Snakemake; metrics.json's hash) and interrupted
+    ones (resume state there; the epochs it saved)."""
     finished, interrupted = {}, {}
     for run in grid():
         folder = run_dir(work, run)
         state, metrics = folder / ".resume", folder / "metrics.json"
-        if metrics.exists() and not state.exists():
+        if metrics.exists() and recorded(work, metrics):
             finished[run] = hashlib.sha256(metrics.read_bytes()).hexdigest()
         elif state.exists():
             saved = state / "epochs.json"

@@ -30,7 +30,8 @@ def fit(padded, out, model="lstm", seed=1, **change):
 def test_a_run_records_its_figures(padded, tmp_path):
     metrics = fit(padded, tmp_path / "run")
     history = pd.read_csv(tmp_path / "run" / "history.csv")
-    assert list(history.columns) == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
+    assert list(history.columns) == ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds",
+                                      "cpu_seconds", "other_cores", "steal", "disturbed"]
     assert list(history["epoch"]) == [1, 2, 3, 4]
     assert metrics["best_epoch"] == int(history["val_accuracy"].idxmax()) + 1
     assert metrics["best_val_accuracy"] == pytest.approx(history["val_accuracy"].max())
@@ -39,7 +40,16 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert metrics["train_samples"] == 32 and metrics["test_samples"] == 40
     assert metrics["resumed"] is False and metrics["fingerprint"]["threads"] == 2
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["parameters"] == metrics["parameters"]
-    assert not (tmp_path / "run" / train.RESUME_DIR).exists(), "the resume state goes once the run is done"
+    state = tmp_path / "run" / train.RESUME_DIR
+    assert [p.name for p in state.glob("best-*.npz")] == [f"best-{metrics['best_epoch']}.npz"]
+
+    # Run again before the state is dropped (Snakemake killed before it recorded the run): the
+    # saved epochs stand and the same weights are evaluated again; nothing is trained.
+    again = fit(padded, tmp_path / "run")
+    assert again["resumed"] is True and again["resumed_at_epoch"] == 4
+    assert again["test_accuracy"] == metrics["test_accuracy"] and again["best_epoch"] == metrics["best_epoch"]
+    assert pd.read_csv(tmp_path / "run" / "history.csv").equals(history)
+    assert train.drop_state([tmp_path / "run"]) == [state] and not state.exists()
 
 
 def fit_interrupted(padded, out, monkeypatch, epoch):
@@ -66,6 +76,7 @@ def fit_interrupted(padded, out, monkeypatch, epoch):
 def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monkeypatch):
     fit_interrupted(padded, tmp_path / "run", monkeypatch, epoch=2)  # in the middle of the third epoch
     assert not (tmp_path / "run" / "metrics.json").exists()
+    assert train.drop_state([tmp_path / "run"]) == [], "an interrupted run keeps its state"
     saved = json.loads((tmp_path / "run" / train.RESUME_DIR / "epochs.json").read_text())
     assert [row["epoch"] for row in saved] == [1, 2]
 
@@ -119,7 +130,8 @@ def test_deterministic_turns_xla_off(padded, tmp_path, op_determinism_undone):
                          ids=["xla-default", "xla-off-deterministic"])
 def test_same_seed_same_history(padded, tmp_path, settings, op_determinism_undone):
     runs = [fit(padded, tmp_path / f"run{i}", **settings) for i in (1, 2)]
-    histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns="seconds") for i in (1, 2)]
+    histories = [pd.read_csv(tmp_path / f"run{i}" / "history.csv").drop(columns=train.TIMING_COLUMNS)
+                 for i in (1, 2)]
     pd.testing.assert_frame_equal(*histories)
     assert runs[0]["test_accuracy"] == runs[1]["test_accuracy"]
 
@@ -131,3 +143,53 @@ def test_resume_state_of_other_settings_is_discarded(padded, tmp_path):
     (state / "epochs.json").write_text("[]")
     metrics = fit(padded, tmp_path / "run")
     assert metrics["resumed"] is False and metrics["epochs"] == 4
+
+
+def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
+    """A child process holds a core busy during epochs 2 and 3: those epochs, and only those, are
+    named in metrics.json and in the report's warnings, and left out of seconds per epoch."""
+    import subprocess
+    import sys
+
+    from rnnbench import analysis, report
+
+    rng = np.random.default_rng(1)
+    seqs = [list(rng.integers(1, 60, 20)) for _ in range(1000)]
+    labels = (np.arange(1000) % 2).astype(np.uint8)
+    padded = tmp_path / "maxlen20.npz"  # 640 training steps of one review: epochs of about a second
+    data.save_padded(padded, {"train": (seqs[:800], labels[:800]), "test": (seqs[800:], labels[800:])}, 20, "pre", "pre")
+
+    original, busy = train._recorder, []
+
+    def with_busy_core(state_dir):
+        recorder = original(state_dir)
+        begin, end = recorder.on_epoch_begin, recorder.on_epoch_end
+
+        def on_epoch_begin(e, logs=None):
+            if e == 1:
+                busy.append(subprocess.Popen([sys.executable, "-c", "while True: pass"]))
+            begin(e, logs)
+
+        def on_epoch_end(e, logs=None):
+            end(e, logs)
+            if e == 2:
+                busy.pop().kill()
+        recorder.on_epoch_begin, recorder.on_epoch_end = on_epoch_begin, on_epoch_end
+        return recorder
+
+    monkeypatch.setattr(train, "_recorder", with_busy_core)
+    runs = tmp_path / "runs" / "lstm" / "maxlen20"  # the layout load_histories reads
+    metrics = fit(padded, runs / "seed1", batch_size=1)
+    monkeypatch.setattr(train, "_recorder", original)
+    history = pd.read_csv(runs / "seed1" / "history.csv")
+    assert metrics["disturbed_epochs"] == [2, 3], history[["epoch", "seconds", "other_cores"]]
+    assert metrics["seconds_per_epoch"] == history["seconds"][3]  # the one quiet epoch after the first
+    warnings = analysis.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"])]),
+                                        report.load_histories([runs / "seed1" / "history.csv"]))
+    assert any("during epochs 2-3 of" in w for w in warnings), warnings
+
+    quiet = fit(padded, runs / "seed2", seed=2, batch_size=1)
+    assert quiet["disturbed_epochs"] == []
+    warnings = analysis.timing_warnings(pd.DataFrame([dict(quiet, **quiet["fingerprint"])]),
+                                        report.load_histories([runs / "seed2" / "history.csv"]))
+    assert not any("Other processes" in w for w in warnings), warnings

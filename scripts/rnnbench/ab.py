@@ -67,6 +67,7 @@ import time
 from pathlib import Path
 
 from rnnbench import RnnbenchError, files
+from rnnbench.measure import cpu_times
 
 SUITE = "tests/benchmarks"
 QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
@@ -144,15 +145,6 @@ def decide(ratios, alpha=ALPHA, min_effect=MIN_EFFECT):
 
 
 # --- measurement ------------------------------------------------------------------------------
-
-def cpu_times():
-    """(busy, steal) seconds of the whole machine so far, from /proc/stat."""
-    with open("/proc/stat") as fh:
-        fields = [int(v) for v in fh.readline().split()[1:]]
-    hz = os.sysconf("SC_CLK_TCK")
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return (user + nice + system + irq + softirq) / hz, steal / hz
-
 
 def git(repo, *args):
     out = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)

@@ -195,7 +195,37 @@ def timing_warnings(runs, histories):
     if uneven:
         out.append("Epoch times varied by more than half within " + ", ".join(uneven)
                    + ": something else likely used the machine during these runs.")
+    out += _disturbed(histories)
     return out
+
+
+def _epochs(numbers):
+    """[2, 3, 4, 6] -> "epochs 2-4, 6"."""
+    spans, numbers = [], sorted(int(n) for n in numbers)
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+    return ("epoch " if len(numbers) == 1 else "epochs ") + text
+
+
+def _disturbed(histories):
+    """The epochs that the runs measured as disturbed (train.py records each epoch's machine use)."""
+    if "disturbed" not in histories:
+        return []
+    parts = []
+    for (model, maxlen, seed), h in histories.groupby(["model", "maxlen", "seed"]):
+        bad = h[h["disturbed"].eq(True)]
+        if len(bad):
+            steal = bad["steal"].astype(float).max()
+            parts.append(f"{bad['other_cores'].astype(float).mean():.1f} cores during {_epochs(bad['epoch'])} of "
+                         f"{name(model, maxlen)} seed {seed}" + (f" (steal up to {100 * steal:.0f}%)" if steal > 0.05 else ""))
+    if not parts:
+        return []
+    return ["Other processes used " + "; ".join(parts) + ". Those epochs are left out of seconds per epoch "
+            "(unless every epoch of the run was disturbed)."]
 
 
 def _overlaps(runs):

@@ -50,6 +50,49 @@ def fingerprint(threads):
     }
 
 
+def cpu_times():
+    """(busy, steal) seconds of the whole machine so far, summed over its cores, from /proc/stat."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq) / hz, steal / hz
+
+
+# An interval is disturbed when other processes used more than this many cores on average (as
+# bench-ab's pairs), and at least DISTURBED_MIN_SECONDS of CPU in all (the clock ticks of
+# /proc/stat, 10 ms, make sub-second shares coarse), or when steal took more than DISTURBED_STEAL.
+DISTURBED_CORES, DISTURBED_MIN_SECONDS, DISTURBED_STEAL = 0.25, 0.2, 0.05
+
+
+class Usage:
+    """What the machine did while this process worked: started at creation, read by figures().
+    Off Linux (no /proc/stat) figures() is empty."""
+
+    def __init__(self):
+        self.start = self._now()
+
+    @staticmethod
+    def _now():
+        try:
+            busy, steal = cpu_times()
+        except OSError:
+            return None
+        return time.perf_counter(), time.process_time(), busy, steal
+
+    def figures(self):
+        """{cpu_seconds: this process's, other_cores: other processes' CPU in cores on average,
+        steal: the hypervisor's share of the wall time, disturbed: bool}."""
+        end = self._now()
+        if self.start is None or end is None:
+            return {}
+        wall, own, busy, steal = (b - a for a, b in zip(self.start, end))
+        others = max(0.0, busy - own)
+        return {"cpu_seconds": own, "other_cores": others / wall, "steal": steal / wall,
+                "disturbed": bool((others > DISTURBED_CORES * wall and others > DISTURBED_MIN_SECONDS)
+                                  or steal > DISTURBED_STEAL * wall)}
+
+
 class Clock:
     """Wall seconds since creation, by the monotonic performance counter."""
 

@@ -4,6 +4,12 @@ A run can be stopped at any moment and resumed. After every epoch the recorder s
 run's `.resume/` folder, the epochs so far (their logs and wall seconds), the best validation
 epoch's weights, and, through Keras's BackupAndRestore, the model and optimizer. A rerun starts
 after the last saved epoch; the time of an epoch cut short is lost, not counted.
+
+The state outlives the run's own files: it goes only when the workflow has succeeded (drop_state,
+from Snakemake's onsuccess). Snakemake records a job as done only after the job's process has
+exited; killed in between (the fault harness hit that gap, tests/faults.py seed 2: a run's files
+written, its process shutting down TensorFlow), it trains the run again, and the state turns that
+into an evaluation of the saved weights instead of ten epochs from scratch.
 """
 
 import contextlib
@@ -18,6 +24,8 @@ import numpy as np
 from rnnbench import RnnbenchError, data, files, measure, models
 
 RESUME_DIR = ".resume"
+# Columns of history.csv that are measurements of time and of the machine, not of learning.
+TIMING_COLUMNS = ["seconds", "cpu_seconds", "other_cores", "steal", "disturbed"]
 
 
 @contextlib.contextmanager
@@ -85,11 +93,12 @@ def _recorder(state_dir):
                 print(f"resumed after epoch {self.resumed_at}", flush=True)
 
         def on_epoch_begin(self, epoch, logs=None):
-            self._clock = measure.Clock()
+            self._clock, self._usage = measure.Clock(), measure.Usage()
 
         def on_epoch_end(self, epoch, logs=None):
             row = {key: float(value) for key, value in logs.items()}
-            self.rows.append(dict(row, epoch=epoch + 1, seconds=self._clock.seconds()))
+            seconds = self._clock.seconds()
+            self.rows.append(dict(row, epoch=epoch + 1, seconds=seconds, **self._usage.figures()))
             if self.best_epoch == epoch + 1:
                 self.best_weights = self.model.get_weights()
                 with files.atomic_path(self._best_path(epoch + 1)) as tmp:
@@ -178,10 +187,14 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
         best_loss, best_acc = net.evaluate(test, verbose=0)
 
     history = pd.DataFrame(recorder.rows)
-    first = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds"]
-    history = history[first + [c for c in history if c not in first]]
+    first = [c for c in ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"] + TIMING_COLUMNS if c in history]
+    history = history[first + sorted(c for c in history if c not in first)]
     train_samples = int(math.floor(len(x_train) * (1.0 - cfg["validation_split"])))
-    steady = recorder.seconds[1:] or recorder.seconds
+    # Seconds per epoch: the median of the epochs after the first (which builds the graph), leaving
+    # out those that other processes disturbed, unless all were.
+    disturbed = [row["epoch"] for row in recorder.rows if row.get("disturbed")]
+    steady = ([row["seconds"] for row in recorder.rows[1:] if not row.get("disturbed")]
+              or recorder.seconds[1:] or recorder.seconds)
     flops_epoch = models.training_flops_per_sample(model, **shape) * train_samples
     seconds_per_epoch = statistics.median(steady)
     fingerprint.update(load_end=measure.load_average(), xla=bool(net.jit_compile),
@@ -196,6 +209,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
         "fit_seconds": fit_seconds,
         "first_epoch_seconds": recorder.seconds[0],
         "seconds_per_epoch": seconds_per_epoch,
+        "disturbed_epochs": disturbed,
         "seconds_to_best": float(sum(recorder.seconds[:recorder.best_epoch])),
         "inference_per_second": len(x_test) / eval_seconds,
         "parameters": net.count_params(),
@@ -211,8 +225,8 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
 
 
 def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, cfg, threads):
-    """One run of the grid: train (or resume), write history.csv and metrics.json atomically,
-    then drop the resume state."""
+    """One run of the grid: train (or resume) and write history.csv and metrics.json atomically.
+    The resume state stays, trimmed, until drop_state."""
     state_dir = Path(metrics_path).parent / RESUME_DIR
     stat = Path(padded_path).stat()
     signature = {"config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
@@ -225,6 +239,19 @@ def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, c
     history, metrics = run(padded_path, model, maxlen, seed, cfg, threads, state_dir)
     files.write_csv(history_path, history)
     files.write_json(metrics_path, metrics)
-    shutil.rmtree(state_dir, ignore_errors=True)
+    for stale in state_dir.glob("best-*.npz"):  # kept: the checkpoint and the best epoch's weights
+        if stale.name != f"best-{metrics['best_epoch']}.npz":
+            stale.unlink()
     print({k: v for k, v in metrics.items() if k not in ("fingerprint", "config")})
     return metrics
+
+
+def drop_state(run_folders):
+    """Remove the resume state of the finished runs among run_folders (those with a metrics.json;
+    an interrupted run keeps its state). Call it once the workflow has succeeded, when Snakemake
+    has recorded them. Returns the folders removed."""
+    gone = [Path(f) / RESUME_DIR for f in run_folders
+            if (Path(f) / RESUME_DIR).exists() and (Path(f) / "metrics.json").exists()]
+    for state in gone:
+        shutil.rmtree(state, ignore_errors=True)
+    return gone

@@ -3,7 +3,7 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files
+from rnnbench import RnnbenchError, data, files, train
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -61,6 +61,11 @@ onstart:
     # Snakemake's lock, before any job starts.
     for path in files.remove_temporaries("results", ["data", "runs", "machine", "figures"]):
         print(f"removed {path}, a temporary file left by a killed job", file=sys.stderr)
+
+
+onsuccess:
+    # Snakemake has recorded the finished runs now: their resume state can go (train.py: why it waits).
+    train.drop_state(os.path.dirname(path) for path in runs("metrics.json"))
 
 
 TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
