@@ -78,6 +78,8 @@ ALPHA = 0.05
 MIN_EFFECT = 0.05
 MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
 MAX_STEAL = 0.05  # share of the pair's wall time stolen by the hypervisor, summed over cores
+# Spelled out again in tests/benchmarks/conftest.py, which cannot import them: side A imports the
+# package of an older revision, which may predate this module.
 SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # benchmark-only knob: "NAME=FRACTION,...", see conftest
 # duet: both sides time each round together and swap cores every round (tests/benchmarks/conftest.py)
 BARRIER_ENV, SIDE_ENV, CORES_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE", "RNNBENCH_AB_CORES"
