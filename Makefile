@@ -32,7 +32,7 @@ test: setup-dev browser
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests
 
 # Random faults against the DAG on tiny data (Ctrl-C, kill -9 of a job, of Snakemake, mid-write),
-# half of them beside a busy core; the same command again; nothing may be lost. About 70 s a trial.
+# half of them beside a busy core; the same command again; nothing may be lost. 1-2 min a trial.
 TRIALS ?= 100
 faults: setup-dev
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) tests/faults.py --trials $(TRIALS) --out results/faults
