@@ -37,10 +37,10 @@ one run tried with a 10% slower LSTM step, the GRU's paired ratios went from 0.7
 Meeting once per benchmark, 9 A/A runs gave LSTM pairs of 0.949-1.043 and GRU pairs of
 0.961-1.132, and 8 of 9 runs with a 10% slower LSTM step flagged it. Swapping cores halfway
 through each benchmark flagged it in 2 of 4 runs, while the whole machine ran about 10% slower
-(inconclusive). In lockstep with a core swap every round (two sessions, 2026-11-27/28), 20 A/A
+(inconclusive). In lockstep with a core swap every round (three sessions, 2026-11-27/28), 20 A/A
 runs gave LSTM pairs of 0.981-1.017 and GRU pairs of 0.985-1.017 and flagged nothing; all 20 runs
 with the 10% slower LSTM step flagged it (its 160 pairs read 1.091-1.122), 9 of 10 at 5% (the
-tenth: median 1.048, under the 1.05 required), 8 of 8 at 20%, and none flagged another benchmark.
+tenth: median 1.048, under the 1.05 required), 10 of 10 at 20%, and none flagged another benchmark.
 
 The fastest round is a block's figure because the median of 15 rounds follows a slow spell and
 the minimum does not (Chen and Revels, "Robust benchmarking in noisy environments", 2016): on the
