@@ -5,6 +5,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 
 from helpers import ROOT, build_report as build, write_results
@@ -114,7 +115,15 @@ def test_peak_sits_beside_achieved_throughput(tmp_path):
                          sorted(tmp_path.glob("runs/*/*/*/history.csv")),
                          {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
                          ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
-    assert "float32 peak 200.0 GFLOP/s" in page
+    assert "float32 peak 200.0 GFLOP/s" in page and "a low estimate" not in page
+    assert "each run on all the cores it was given" in page
+    peak.write_text(json.dumps({"gflops_per_second": 120.0, "size": 2048, "repeats": 10, "threads": 2,
+                                "hostname": "vm", "other_cores": 0.9, "disturbed": True, "attempts": 3}))
+    page = report.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
+                         sorted(tmp_path.glob("runs/*/*/*/history.csv")),
+                         {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
+                         ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
+    assert "other processes used 0.9 cores beside it in all 3 tries: a low estimate" in " ".join(page.split())
 
 
 def test_timing_warnings(tmp_path):
@@ -129,6 +138,19 @@ def test_timing_warnings(tmp_path):
     text = " ".join(analysis.timing_warnings(runs, frame))
     for words in ("overlapped", "different hardware", "load average", "Epoch times varied"):
         assert words in text
+    # Runs pinned to cores of their own may overlap; on a shared core they may not.
+    runs["cpus"] = ["0", "1"]
+    assert "overlapped" not in " ".join(analysis.timing_warnings(runs, frame))
+    runs["cpus"] = ["0", "0,1"]
+    assert "overlapped" in " ".join(analysis.timing_warnings(runs, frame))
+
+
+def test_the_page_says_what_a_time_means():
+    fp = lambda cpus: pd.DataFrame({"cpus": cpus, "cores": [2] * len(cpus)})
+    assert report.placement(fp(["0", "1"])).startswith("each run pinned to cores of its own")
+    assert report.placement(fp(["0,1", "0,1"])).startswith("each run on all the cores")
+    assert report.placement(fp(["0", "0,1"])).startswith("mixed: 1 of 2 runs pinned")
+    assert report.placement(pd.DataFrame({"cores": [2]})).startswith("each run on all the cores")  # older runs
 
 
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),

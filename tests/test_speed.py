@@ -24,13 +24,15 @@ def test_speed_report_splits_training_from_everything_else(tmp_path, capsys, mon
             pd.DataFrame({"s": [run["fit_seconds"] + 10]}).to_csv(
                 bench / "train" / f"{model}-maxlen500-seed{seed}.tsv", sep="\t", index=False)
     pd.DataFrame({"s": [8.0]}).to_csv(bench / "prepare.tsv", sep="\t", index=False)
+    (bench / "xla_probe").mkdir()
+    pd.DataFrame({"s": [21.0]}).to_csv(bench / "xla_probe" / "lstm-maxlen500.tsv", sep="\t", index=False)
     log = tmp_path / "grid.snakemake.log"
     log.write_text("Elapsed time: 0:10:00.0\n")
     speed.main([str(results), "--log", str(log), "--compare", str(results)])
     out = capsys.readouterr().out
     train = sum(pd.read_csv(p, sep="\t")["s"].iloc[0] for p in (bench / "train").glob("*.tsv"))
-    assert f"training jobs {train / 60:.1f} min = {100 * train / 600:.1f}%" in out
-    assert f"everything else {600 - train:.0f} s" in out and "prepare: 8.0 s" in out
+    assert f"training jobs {train / 60:.1f} min of job time, {train / 600:.2f} running at once" in out
+    assert "XLA probes 21 s of job time; other jobs 8 s" in out and "prepare: 8.0 s" in out
     assert "LSTM@500" in out and "1.00x" in out and "+0.0 [" in out
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnbench import data, train
+from rnnbench import cores, data, train
 
 CFG = dict(num_words=60, embedding=8, units=8, epochs=4, batch_size=8, validation_split=0.2,
            jit_compile="auto", optimizer="rmsprop", deterministic=False)
@@ -22,9 +22,9 @@ def padded(tmp_path):
     return path
 
 
-def fit(padded, out, model="lstm", seed=1, **change):
+def fit(padded, out, model="lstm", seed=1, threads=2, **change):
     return train.run_to_files(padded, out / "history.csv", out / "metrics.json", model, 20, seed,
-                              dict(CFG, **change), 2)
+                              dict(CFG, **change), threads)
 
 
 def test_a_run_records_its_figures(padded, tmp_path):
@@ -177,9 +177,13 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
         recorder.on_epoch_begin, recorder.on_epoch_end = on_epoch_begin, on_epoch_end
         return recorder
 
+    # The run pinned to a core of its own (threads 1; locks of its own, whatever else runs here): the
+    # busy child inherits that core, and a process elsewhere on the machine is not counted.
+    monkeypatch.setattr(cores, "LOCKS", tmp_path / "locks")
     monkeypatch.setattr(train, "_recorder", with_busy_core)
     runs = tmp_path / "runs" / "lstm" / "maxlen20"  # the layout load_histories reads
-    metrics = fit(padded, runs / "seed1", batch_size=1)
+    metrics = fit(padded, runs / "seed1", batch_size=1, threads=1)
+    assert len(metrics["fingerprint"]["cpus"].split(",")) == 1
     monkeypatch.setattr(train, "_recorder", original)
     history = pd.read_csv(runs / "seed1" / "history.csv")
     assert metrics["disturbed_epochs"] == [2, 3], history[["epoch", "seconds", "other_cores"]]
@@ -188,7 +192,7 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
                                         report.load_histories([runs / "seed1" / "history.csv"]))
     assert any("during epochs 2-3 of" in w for w in warnings), warnings
 
-    quiet = fit(padded, runs / "seed2", seed=2, batch_size=1)
+    quiet = fit(padded, runs / "seed2", seed=2, batch_size=1, threads=1)
     assert quiet["disturbed_epochs"] == []
     warnings = analysis.timing_warnings(pd.DataFrame([dict(quiet, **quiet["fingerprint"])]),
                                         report.load_histories([runs / "seed2" / "history.csv"]))

@@ -68,7 +68,7 @@ import time
 from pathlib import Path
 
 from rnnbench import RnnbenchError, files
-from rnnbench.measure import cpu_times
+from rnnbench.measure import Usage
 
 SUITE = "tests/benchmarks"
 QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
@@ -224,7 +224,7 @@ def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
     """Start blocks together ({side: (side, core)}), wait for all; {side: record}. Each record has
     the exit status, the core, and the disturbance of the window the blocks shared: wall seconds,
     the blocks' own CPU seconds, other processes' CPU in cores, steal as a share of the wall time."""
-    busy0, steal0 = cpu_times()
+    usage = Usage()  # the driver runs unpinned: every core it may use
     clock = time.perf_counter()
     logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in blocks}
     procs = {}
@@ -243,10 +243,9 @@ def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
         for fh in logs.values():
             fh.close()
     wall = time.perf_counter() - clock
-    busy1, steal1 = cpu_times()
     own = sum(cpu for _, cpu in done.values())
-    window = {"wall": wall, "own_cpu": own, "other_cores": max(0.0, busy1 - busy0 - own) / wall,
-              "steal": (steal1 - steal0) / wall}
+    machine = usage.figures(own=own)
+    window = {"wall": wall, "own_cpu": own, "other_cores": machine["other_cores"], "steal": machine["steal"]}
     return {s: dict(window, exit=done[s][0], core=blocks[s][1]) for s in blocks}
 
 

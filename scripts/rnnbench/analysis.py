@@ -179,11 +179,11 @@ def timing_warnings(runs, histories):
     if hosts > 1:
         out.append(f"Runs come from {hosts} hosts; their fingerprints are in the table of runs.")
     out += _overlaps(runs)
-    cores = runs["threads"].astype(float).clip(lower=1)
+    cores = runs["cores"].astype(float).fillna(runs["threads"].astype(float)).clip(lower=1)
     load = runs[["load_start", "load_end"]].astype(float).max(axis=1)
     loaded = runs[load > HIGH_LOAD_PER_CORE * cores]
     if len(loaded):
-        out.append(f"{len(loaded)} runs saw a load average above {HIGH_LOAD_PER_CORE}× their cores (other work on "
+        out.append(f"{len(loaded)} runs saw a load average above {HIGH_LOAD_PER_CORE}× the machine's cores (other work on "
                    "the machine): " + ", ".join(f"{name(r.model, r.maxlen)} seed {r.seed} ({max(r.load_start, r.load_end):.1f})"
                                               for r in loaded.itertuples()) + ".")
     uneven = []
@@ -228,14 +228,23 @@ def _disturbed(histories):
             "(unless every epoch of the run was disturbed)."]
 
 
+def cpu_set(value):
+    """A run's cores from its fingerprint ("0,1" in summary.csv, or a bare 0); None if unknown."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return {int(float(c)) for c in str(value).split(",")}
+
+
 def _overlaps(runs):
+    """Runs on one host at the same time on shared cores (runs pinned to cores of their own may overlap)."""
     start = pd.to_datetime(runs["started"], utc=True)
     end = start + pd.to_timedelta(runs["fit_seconds"].astype(float), unit="s")
+    cpus = runs["cpus"] if "cpus" in runs else [None] * len(runs)
     pairs = []
-    rows = list(zip(runs["hostname"], start, end, runs["model"], runs["maxlen"], runs["seed"]))
-    for i, (host, s, e, *who) in enumerate(rows):
-        for host2, s2, e2, *who2 in rows[i + 1:]:
-            if host == host2 and s < e2 and s2 < e:
+    rows = list(zip(runs["hostname"], start, end, map(cpu_set, cpus), runs["model"], runs["maxlen"], runs["seed"]))
+    for i, (host, s, e, c, *who) in enumerate(rows):
+        for host2, s2, e2, c2, *who2 in rows[i + 1:]:
+            if host == host2 and s < e2 and s2 < e and (c is None or c2 is None or c & c2):
                 pairs.append(f"{name(who[0], who[1])} seed {who[2]} and {name(who2[0], who2[1])} seed {who2[2]}")
     if not pairs:
         return []

@@ -41,6 +41,7 @@ def fingerprint(threads):
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "threads": threads,
+        "cpus": ",".join(map(str, sorted(os.sched_getaffinity(0)))),  # pinned (cores.py) if fewer than cores
         "gpu": [d.name for d in tf.config.list_physical_devices("GPU")],
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
@@ -50,13 +51,22 @@ def fingerprint(threads):
     }
 
 
-def cpu_times():
-    """(busy, steal) seconds of the whole machine so far, summed over its cores, from /proc/stat."""
+def cpu_times(cpus=None):
+    """(busy, steal) seconds so far, from /proc/stat: of the whole machine, summed over its cores,
+    or of the given cores only."""
     with open("/proc/stat") as fh:
-        fields = [int(v) for v in fh.readline().split()[1:]]
+        lines = [line.split() for line in fh if line.startswith("cpu")]
+    if cpus is None:
+        rows = [lines[0][1:]]
+    else:
+        wanted = {f"cpu{c}" for c in cpus}
+        rows = [line[1:] for line in lines[1:] if line[0] in wanted]
+    busy = steal = 0
+    for row in rows:
+        user, nice, system, _idle, _iowait, irq, softirq, stolen = ([int(v) for v in row] + [0] * 8)[:8]
+        busy, steal = busy + user + nice + system + irq + softirq, steal + stolen
     hz = os.sysconf("SC_CLK_TCK")
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
-    return (user + nice + system + irq + softirq) / hz, steal / hz
+    return busy / hz, steal / hz
 
 
 # An interval is disturbed when other processes used more than this many cores on average (as
@@ -66,27 +76,32 @@ DISTURBED_CORES, DISTURBED_MIN_SECONDS, DISTURBED_STEAL = 0.25, 0.2, 0.05
 
 
 class Usage:
-    """What the machine did while this process worked: started at creation, read by figures().
-    Off Linux (no /proc/stat) figures() is empty."""
+    """What the cores this process may run on did while it worked: started at creation, read by
+    figures(). A process pinned to one core (cores.claim) counts only that core, so a neighbour on
+    the other core is no disturbance. Off Linux (no /proc/stat) figures() is empty."""
 
-    def __init__(self):
+    def __init__(self, cpus=None):
+        if cpus is None and hasattr(os, "sched_getaffinity"):
+            cpus = sorted(os.sched_getaffinity(0))
+        self.cpus = cpus
         self.start = self._now()
 
-    @staticmethod
-    def _now():
+    def _now(self):
         try:
-            busy, steal = cpu_times()
+            busy, steal = cpu_times(self.cpus)
         except OSError:
             return None
         return time.perf_counter(), time.process_time(), busy, steal
 
-    def figures(self):
-        """{cpu_seconds: this process's, other_cores: other processes' CPU in cores on average,
-        steal: the hypervisor's share of the wall time, disturbed: bool}."""
+    def figures(self, own=None):
+        """{cpu_seconds: this process's (or `own`, the CPU seconds of the work measured, e.g. child
+        processes), other_cores: other processes' CPU in cores on average, steal: the hypervisor's
+        share of the wall time, disturbed: bool}."""
         end = self._now()
         if self.start is None or end is None:
             return {}
-        wall, own, busy, steal = (b - a for a, b in zip(self.start, end))
+        wall, own_here, busy, steal = (b - a for a, b in zip(self.start, end))
+        own = own_here if own is None else own
         others = max(0.0, busy - own)
         return {"cpu_seconds": own, "other_cores": others / wall, "steal": steal / wall,
                 "disturbed": bool((others > DISTURBED_CORES * wall and others > DISTURBED_MIN_SECONDS)
@@ -114,18 +129,21 @@ def set_threads(threads):
 
 def float32_peak(threads, size=2048, repeats=10):
     """This machine's float32 matrix-multiply throughput in GFLOP/s: the best of `repeats`
-    size x size products in TensorFlow with `threads` threads, the ceiling training can approach."""
+    size x size products in TensorFlow with `threads` threads, the ceiling training can approach.
+    Records what other processes did on its cores meanwhile (Usage): a disturbed figure is low."""
     import tensorflow as tf
 
     set_threads(threads)
     a = tf.random.stateless_normal((size, size), seed=(1, 2))
     b = tf.random.stateless_normal((size, size), seed=(3, 4))
     tf.linalg.matmul(a, b).numpy()  # warm-up: kernels chosen, memory allocated
-    best = float("inf")
+    usage, best = Usage(), float("inf")
     for _ in range(repeats):
         clock = Clock()
         tf.linalg.matmul(a, b).numpy()
         best = min(best, clock.seconds())
     return {"gflops_per_second": 2 * size ** 3 / best / 1e9, "size": size, "repeats": repeats,
             "best_seconds": best, "threads": threads, "cpu": cpu_model(), "cores": os.cpu_count(),
-            "tensorflow": tf.__version__, "hostname": socket.gethostname(), "load": load_average()}
+            "cpus": ",".join(map(str, sorted(os.sched_getaffinity(0)))),
+            "tensorflow": tf.__version__, "hostname": socket.gethostname(), "load": load_average(),
+            **usage.figures()}

@@ -196,6 +196,7 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
             "hosts": ", ".join(sorted(fp["hostname"].unique())), "cpu": ", ".join(sorted(fp["cpu"].unique())),
             "cores": ", ".join(map(str, sorted(fp["cores"].unique()))),
             "threads": ", ".join(map(str, sorted(fp["threads"].unique()))),
+            "placement": placement(fp),
             "gpu": ", ".join(sorted({g for gs in fp["gpu"] for g in gs})) or "none",
             "software": f"Python {first['fingerprint']['python']}, TensorFlow {first['fingerprint']['tensorflow']}, "
                         f"Keras {first['fingerprint']['keras']}",
@@ -205,6 +206,19 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "config": cfg,
         "colors": COLORS,
     }
+
+
+def placement(fingerprints):
+    """What a run's wall seconds mean: on cores of its own (pinned, config threads below the cores,
+    other runs beside it) or on all the machine's cores, one run at a time."""
+    sets = [analysis.cpu_set(c) for c in fingerprints.get("cpus", [None] * len(fingerprints))]
+    pinned = [s is not None and len(s) < n for s, n in zip(sets, fingerprints["cores"])]
+    if all(pinned):
+        return "each run pinned to cores of its own (wall seconds on those cores, other runs beside it on the rest)"
+    if not any(pinned):
+        return "each run on all the cores it was given, one run at a time"
+    return (f"mixed: {sum(pinned)} of {len(pinned)} runs pinned to cores of their own, the others on all "
+            "cores (compare times only within each kind)")
 
 
 def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,

@@ -3,9 +3,10 @@
     python -m rnnbench.speed [RESULTS] [--log SNAKEMAKE_LOG] [--compare OTHER_RESULTS]
 
 - wall time of the grid: the longest Snakemake log's "Elapsed time" (or --log);
-- where it went: training jobs (their Snakemake benchmark files: model.fit, the test evaluation,
-  start-up) against everything else (preparation, padding, the peak measurement, aggregation,
-  figures, report, Snakemake's own scheduling);
+- where it went, in job time (the Snakemake benchmark files; with runs side by side it adds up to
+  more than the wall time): training jobs (model.fit, the test evaluation, start-up), the XLA
+  probes, and the other jobs (preparation, padding, the peak measurement, aggregation, figures,
+  report);
 - per model x maxlen: seconds per epoch (median of epochs 2..n, mean over seeds), XLA on or off,
   test accuracy; with --compare, the same from another results folder beside it (an XLA-off grid,
   say) and the 95% Welch interval of the accuracy difference.
@@ -71,13 +72,14 @@ def main(argv=None):
     log = Path(args.log) if args.log else longest_log()
     wall = elapsed(log.read_text()) if log else None
     print(f"{len(frame)} runs in {args.results}")
+    probes = sum(s for job, s in jobs.items() if job.startswith("xla_probe/"))
+    rest = sum(jobs.values()) - train - probes
     if wall:
-        other = wall - train
         print(f"grid wall time {wall / 60:.1f} min ({log})")
-        print(f"  training jobs {train / 60:.1f} min = {100 * train / wall:.1f}%  "
+        print(f"  training jobs {train / 60:.1f} min of job time, {train / wall:.2f} running at once on average  "
               f"(model.fit {fit / 60:.1f} min; test evaluation and start-up {(train - fit) / 60:.1f} min)")
-        print(f"  everything else {other:.0f} s = {100 * other / wall:.1f}%  (preparation, padding, peak, "
-              "aggregation, figures, report, scheduling)")
+        print(f"  XLA probes {probes:.0f} s of job time; other jobs {rest:.0f} s (preparation, padding, peak, "
+              f"aggregation, figures, report); Snakemake's own time between jobs is in the wall time only")
     for job in ("prepare", "pad-maxlen500", "pad-maxlen1000"):
         if job in jobs:
             print(f"  {job}: {jobs[job]:.1f} s")

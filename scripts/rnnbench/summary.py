@@ -12,7 +12,7 @@ RUN_COLUMNS = ["model", "maxlen", "seed", "test_accuracy", "test_loss", "test_ac
                "test_loss_last", "best_val_accuracy", "best_epoch", "epochs", "fit_seconds",
                "first_epoch_seconds", "seconds_per_epoch", "seconds_to_best", "inference_per_second",
                "parameters", "train_flops_per_epoch", "gflops_per_second", "peak_rss_mb", "test_samples"]
-FINGERPRINT_COLUMNS = ["hostname", "cpu", "threads", "xla", "load_start", "load_end", "started"]
+FINGERPRINT_COLUMNS = ["hostname", "cpu", "cores", "threads", "cpus", "xla", "load_start", "load_end", "started"]
 WITH_INTERVAL = ["test_accuracy", "fit_seconds", "seconds_per_epoch"]
 MEANS = ["test_accuracy_last", "best_val_accuracy", "best_epoch", "seconds_to_best", "first_epoch_seconds",
          "inference_per_second", "parameters", "train_flops_per_epoch", "gflops_per_second", "peak_rss_mb"]

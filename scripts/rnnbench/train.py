@@ -14,6 +14,7 @@ into an evaluation of the saved weights instead of ten epochs from scratch.
 
 import contextlib
 import math
+import os
 import shutil
 import signal
 import statistics
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnbench import RnnbenchError, data, files, measure, models
+from rnnbench import RnnbenchError, cores, data, files, measure, models, probe
 
 RESUME_DIR = ".resume"
 # Columns of history.csv that are measurements of time and of the machine, not of learning.
@@ -155,11 +156,12 @@ def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
             batches(x_test, y_test))
 
 
-def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
+def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=None):
     """Train and evaluate one run, resuming from state_dir if an earlier try left one there.
 
     cfg holds num_words, embedding, units, epochs, batch_size, optimizer, validation_split,
-    jit_compile and deterministic, as in config/config.yaml. Returns (history, metrics).
+    jit_compile and deterministic, as in config/config.yaml; probe_path, the XLA probe of this model
+    and maxlen on this machine (jit_compile "auto"). Returns (history, metrics).
     """
     import pandas as pd
 
@@ -170,7 +172,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
 
     net = models.build(model, **shape)
     net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"],
-                jit_compile=models.jit_compile(model, cfg["jit_compile"]))
+                jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
     train, validation, test = datasets(x_train, y_train, x_test, y_test, cfg["validation_split"], cfg["batch_size"])
     recorder = _recorder(state_dir)
     fit_clock = measure.Clock()
@@ -198,7 +200,8 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
     flops_epoch = models.training_flops_per_sample(model, **shape) * train_samples
     seconds_per_epoch = statistics.median(steady)
     fingerprint.update(load_end=measure.load_average(), xla=bool(net.jit_compile),
-                       jit_compile_setting=cfg["jit_compile"])
+                       jit_compile_setting=cfg["jit_compile"],
+                       xla_probe=files.read_json(probe_path)["step_seconds"] if probe_path else None)
     metrics = {
         "model": model, "maxlen": maxlen, "seed": seed,
         "test_accuracy": best_acc, "test_loss": best_loss,
@@ -224,7 +227,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir):
     return history, metrics
 
 
-def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, cfg, threads):
+def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, cfg, threads, probe_path=None):
     """One run of the grid: train (or resume) and write history.csv and metrics.json atomically.
     The resume state stays, trimmed, until drop_state."""
     state_dir = Path(metrics_path).parent / RESUME_DIR
@@ -236,7 +239,10 @@ def run_to_files(padded_path, history_path, metrics_path, model, maxlen, seed, c
         print("discarding the resume state of a run with other settings or data", flush=True)
         shutil.rmtree(state_dir)
     files.write_json(state_dir / "run.json", signature)
-    history, metrics = run(padded_path, model, maxlen, seed, cfg, threads, state_dir)
+    with cores.claimed(threads) as pinned:
+        if pinned is None and 0 < threads < len(os.sched_getaffinity(0)):
+            print(f"no free core to pin {threads} thread(s) to (another job holds them): running unpinned", flush=True)
+        history, metrics = run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path)
     files.write_csv(history_path, history)
     files.write_json(metrics_path, metrics)
     for stale in state_dir.glob("best-*.npz"):  # kept: the checkpoint and the best epoch's weights

@@ -3,7 +3,7 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files, train
+from rnnbench import RnnbenchError, data, files, probe, train
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -43,8 +43,10 @@ REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 
 
 def train_threads():
-    """Training takes every core it is given, so two timed runs never share a core. Under a
-    cluster executor there is no --cores: the profile's set-threads decides (profiles/slurm)."""
+    """TensorFlow threads per training job. threads 0: every core Snakemake is given, one run at a
+    time. Fewer than the cores: as many runs at once as fit, each pinned to cores of its own
+    (rnnbench/cores.py), so two timed runs never share a core either way. Under a cluster executor
+    there is no --cores: the profile's set-threads decides (profiles/slurm)."""
     if config["threads"]:
         return config["threads"]
     try:
@@ -54,6 +56,12 @@ def train_threads():
 
 
 TRAIN_THREADS = train_threads()
+PROBE = f"results/machine/xla-{probe.machine_key(TRAIN_THREADS)}/{{model}}-maxlen{{maxlen}}.json"
+
+
+def probe_input(wildcards):
+    """A training run's XLA probe, where jit_compile is "auto"."""
+    return {"probe": PROBE.format(model=wildcards.model, maxlen=wildcards.maxlen)} if config["jit_compile"] == "auto" else {}
 
 
 onstart:

@@ -1,5 +1,6 @@
 rule train:
     input:
+        unpack(probe_input),
         padded=f"{DATA}/maxlen{{maxlen}}.npz",
     output:
         history=f"{RUN}/history.csv",
@@ -36,3 +37,24 @@ rule machine_peak:
         runtime=5,
     script:
         "../../scripts/machine_peak.py"
+
+
+# jit_compile "auto": XLA on or off, whichever made a training step faster on this machine at the
+# run's shape (rnnbench/probe.py); once per model x maxlen and machine key.
+rule xla_probe:
+    output:
+        PROBE,
+    params:
+        config={key: config[key] for key in ["num_words", "embedding", "units", "batch_size", "optimizer"]},
+    log:
+        "results/logs/xla_probe/{model}-maxlen{maxlen}.log",
+    benchmark:
+        "results/benchmarks/xla_probe/{model}-maxlen{maxlen}.tsv"
+    conda:
+        "../envs/rnnbench.yaml"
+    threads: TRAIN_THREADS
+    resources:
+        mem_mb=4000,
+        runtime=10,
+    script:
+        "../../scripts/xla_probe.py"

@@ -1,0 +1,77 @@
+"""jit_compile "auto", measured on this machine: a few training steps of a model at a run's shape,
+with XLA on and off, and the faster one chosen.
+
+The choice in the registry (models.Model.xla) was measured on one CPU; another CPU, thread count or
+TensorFlow version can reverse it. The probe runs once per model x maxlen and machine (the
+Snakemake rule xla_probe writes results/machine/xla-<key>/<model>-maxlen<N>.json, key =
+machine_key()), and a run with jit_compile "auto" reads its choice from there.
+"""
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import time
+
+from rnnbench import cores, measure, models
+
+STEPS, WARMUP = 7, 2  # timed steps per setting, after WARMUP untimed ones (the compile, caches); WARMUP >= 1
+
+
+def machine_key(threads):
+    """What an XLA choice depends on, hashed to 12 hex digits: CPU model, cores, threads, Python,
+    TensorFlow and Keras versions. Computed without importing TensorFlow (Snakemake calls it)."""
+    parts = [measure.cpu_model(), os.cpu_count(), threads, platform.python_version()]
+    parts += [importlib.metadata.version(p) for p in ("tensorflow", "keras")]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:12]
+
+
+def step_seconds(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
+    """Median seconds of one training step inside `fit` (batch_size reviews of maxlen random word
+    ids, fed by tf.data as train.datasets feeds a run), from the time between the ends of
+    consecutive steps. Inside fit, not train_on_batch: bag-of-words with XLA took 4.2 ms a step
+    called alone and 0.9 s a step inside fit here (README, Speed)."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    shape = dict(num_words=cfg["num_words"], maxlen=maxlen, embedding=cfg["embedding"], units=cfg["units"])
+    net = models.build(model, **shape)
+    net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"], jit_compile=jit)
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, cfg["num_words"], size=(cfg["batch_size"], maxlen)).astype("int32")
+    y = rng.integers(0, 2, size=(cfg["batch_size"], 1)).astype("float32")
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    batches = tf.data.Dataset.from_tensors((x, y)).repeat().with_options(options)
+    ends = []
+    stamp = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: ends.append(time.perf_counter()))
+    net.fit(batches, steps_per_epoch=warmup + steps, epochs=1, verbose=0, shuffle=False, callbacks=[stamp])
+    return statistics.median(np.diff(ends)[warmup - 1:])
+
+
+def probe(model, maxlen, cfg, threads):
+    """Both settings, each timed in its turn, on the cores and threads a run gets; the record the
+    rule writes."""
+    with cores.claimed(threads):
+        try:
+            measure.set_threads(threads)
+        except RuntimeError:  # TensorFlow already running in this process (tests)
+            pass
+        usage = measure.Usage()
+        seconds = {"xla": step_seconds(model, maxlen, cfg, True), "plain": step_seconds(model, maxlen, cfg, False)}
+    return {"model": model, "maxlen": maxlen, "threads": threads, "key": machine_key(threads),
+            "step_seconds": seconds, "xla": seconds["xla"] < seconds["plain"], "steps": STEPS,
+            "cpu": measure.cpu_model(), "machine": usage.figures()}
+
+
+def choice(model, setting, probe_path=None):
+    """Keras's jit_compile for a run: "on"/"off" as set; "auto" the probe's choice, or the
+    registry's where there is no probe (a run outside Snakemake)."""
+    if setting == "auto" and probe_path:
+        with open(probe_path) as fh:
+            return bool(json.load(fh)["xla"])
+    return models.jit_compile(model, setting)
