@@ -50,7 +50,7 @@ def step_seconds(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
     ends = []
     stamp = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: ends.append(time.perf_counter()))
     net.fit(batches, steps_per_epoch=warmup + steps, epochs=1, verbose=0, shuffle=False, callbacks=[stamp])
-    return statistics.median(np.diff(ends)[warmup - 1:])
+    return float(statistics.median(np.diff(ends)[warmup - 1:]))
 
 
 def probe(model, maxlen, cfg, threads):
@@ -64,7 +64,7 @@ def probe(model, maxlen, cfg, threads):
         usage = measure.Usage()
         seconds = {"xla": step_seconds(model, maxlen, cfg, True), "plain": step_seconds(model, maxlen, cfg, False)}
     return {"model": model, "maxlen": maxlen, "threads": threads, "key": machine_key(threads),
-            "step_seconds": seconds, "xla": seconds["xla"] < seconds["plain"], "steps": STEPS,
+            "step_seconds": seconds, "xla": bool(seconds["xla"] < seconds["plain"]), "steps": STEPS,
             "cpu": measure.cpu_model(), "machine": usage.figures()}
 
 
