@@ -22,3 +22,5 @@ def test_auto_follows_the_probe_and_on_off_override_it(tmp_path):
     assert probe.choice("lstm", "auto", path) is False   # the registry says XLA for LSTM; this machine not
     assert probe.choice("lstm", "on", path) is True
     assert probe.choice("bow", "auto") is False          # no probe: the registry's choice
+    path.write_text(json.dumps({"xla": True}))
+    assert probe.choice("bow", "auto", path) is False    # never XLA for bag-of-words under auto

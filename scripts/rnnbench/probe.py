@@ -5,6 +5,13 @@ The choice in the registry (models.Model.xla) was measured on one CPU; another C
 TensorFlow version can reverse it. The probe runs once per model x maxlen and machine (the
 Snakemake rule xla_probe writes results/machine/xla-<key>/<model>-maxlen<N>.json, key =
 machine_key()), and a run with jit_compile "auto" reads its choice from there.
+
+Only for the models whose registry entry allows XLA (the recurrent cells). Bag-of-words with XLA is
+slow inside Keras's fit and evaluate in ways a few steps do not show: the probe timed it at 3.4 ms a
+step with XLA against 2.5 without (maxlen 500) and 0.7 against 0.7 at maxlen 20, where it chose XLA;
+that tiny run then trained its three epochs in a second each and spent over five minutes of CPU
+after them, before writing its results (2026-11-28, AMD EPYC), and a full run with XLA took 210 s an epoch
+against 0.7. So bag-of-words stays off, as measured earlier (README, Speed).
 """
 
 import hashlib
@@ -71,7 +78,7 @@ def probe(model, maxlen, cfg, threads):
 def choice(model, setting, probe_path=None):
     """Keras's jit_compile for a run: "on"/"off" as set; "auto" the probe's choice, or the
     registry's where there is no probe (a run outside Snakemake)."""
-    if setting == "auto" and probe_path:
+    if setting == "auto" and probe_path and models.spec(model).xla:
         with open(probe_path) as fh:
             return bool(json.load(fh)["xla"])
     return models.jit_compile(model, setting)
