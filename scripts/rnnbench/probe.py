@@ -38,8 +38,9 @@ def machine_key(threads):
 def step_seconds(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
     """Median seconds of one training step inside `fit` (batch_size reviews of maxlen random word
     ids, fed by tf.data as train.datasets feeds a run), from the time between the ends of
-    consecutive steps. Inside fit, not train_on_batch: bag-of-words with XLA took 4.2 ms a step
-    called alone and 0.9 s a step inside fit here (README, Speed)."""
+    consecutive steps. Inside fit, as a run trains; it still does not reproduce everything of a
+    run: bag-of-words with XLA measured 3.4 ms a step here and took 210 s an epoch in the run
+    (2026-11-28, AMD EPYC), hence recurrent cells only (module docstring)."""
     import keras
     import numpy as np
     import tensorflow as tf
