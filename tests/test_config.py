@@ -27,7 +27,7 @@ def test_integer_lists_given_on_the_command_line_are_read_as_integers():
 @pytest.mark.parametrize("change, words", [
     ({"modles": ["lstm"]}, "unknown config key 'modles'"),
     ({"epochs": "ten"}, "config epochs"),
-    ({"models": ["lstm", "transformer"]}, "choose from bow, simple_rnn, lstm, gru"),
+    ({"models": ["lstm", "lstmm"]}, "choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
     ({"maxlens": [0]}, "config maxlens[0]"),
     ({"maxlens": [2.5]}, "config maxlens[0]"),
     ({"models": []}, "config models is empty"),

@@ -30,6 +30,36 @@ def test_training_flops_formula():
     assert models.training_flops_per_sample("bow", **longer) == models.training_flops_per_sample("bow", **SHAPE)
 
 
+def test_flops_of_the_added_models():
+    d, T = 32, 500
+    # 1D convnet: 494 steps of Conv1D(7 x 32 -> 32), pooled by 5 to 98, then 92 steps of Conv1D(7 x 32 -> 32).
+    assert models.training_flops_per_sample("cnn", **SHAPE) == 3 * (2 * 7 * d * 32 * 494 + 2 * 7 * 32 * 32 * 92 + 64)
+    assert models.training_flops_per_sample("bilstm", **SHAPE) == 3 * (2 * 2 * 4 * 64 * 32 * T + 2 * 64)
+    attention = 4 * 2 * T * d * d + 2 * 2 * T * T * d + T * (2 * d * 32 + 2 * 32 * d)
+    assert models.training_flops_per_sample("transformer", **SHAPE) == 3 * (attention + 2 * d)
+    # The transformer's attention grows with the square of maxlen.
+    longer = dict(SHAPE, maxlen=1000)
+    assert models.training_flops_per_sample("transformer", **longer) > 3 * models.training_flops_per_sample("transformer", **SHAPE)
+
+
+def test_bigram_bag_ignores_padding():
+    import numpy as np
+
+    net = models.build("bigram_bag", num_words=100, maxlen=12, embedding=8, units=8)
+    review = [5, 17, 42, 9]
+    short = np.array([[0] * 8 + review], dtype="int32")
+    other = np.array([[0] * 2 + [0] * 6 + review], dtype="int32")
+    shifted = np.array([[0] * 4 + review + [0] * 4], dtype="int32")  # padding after: same words and bigrams
+    out = [float(net.predict(x, verbose=0)[0, 0]) for x in (short, other, shifted)]
+    assert out[0] == pytest.approx(out[1]) and out[0] == pytest.approx(out[2], abs=1e-6)
+
+
+def test_cnn_needs_reviews_long_enough_for_its_convolutions():
+    models.build("cnn", num_words=100, maxlen=41, embedding=8, units=8)
+    with pytest.raises(RnnbenchError, match="cnn needs maxlen of at least 41, not 40"):
+        models.build("cnn", num_words=100, maxlen=40, embedding=8, units=8)
+
+
 def test_unknown_model_names_the_choices():
-    with pytest.raises(RnnbenchError, match="choose from bow, simple_rnn, lstm, gru"):
-        models.spec("transformer")
+    with pytest.raises(RnnbenchError, match="choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"):
+        models.spec("lstmm")

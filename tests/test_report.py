@@ -59,6 +59,31 @@ def test_partial_grid_one_seed(tmp_path):
     assert len(page.images) == 3  # compute figure, two curve figures: none empty
 
 
+def test_all_eight_models(tmp_path):
+    """The added models take part in every section: families, the cheapest configuration as accurate
+    as the best, their steps in price, and the two claims about them."""
+    html, by_config = build(tmp_path, models=tuple(MODELS))
+    page = Page(html)
+    for family in ("bag", "convolution", "recurrent", "attention"):
+        assert family in page.text["table"]
+    assert "bag-of-words@500 → 1D convnet@500" in page.text["price"]
+    assert "LSTM@1000 → bidirectional LSTM@1000" in page.text["price"]
+    assert "bag of bigrams is at least as accurate as the best sequence model at maxlen 500" in page.text["claims"]
+    assert "a 1D convnet is as accurate as LSTM for a fraction of its time at maxlen 1000" in page.text["claims"]
+    assert "Not in these results" not in page.text["verdict"]
+    assert len(page.images) == 1 + len(by_config)
+
+
+def test_verdict_names_the_cheapest_configuration_as_accurate_as_the_best(tmp_path):
+    runs = summary.collect(write_results(tmp_path, models=("bigram_bag", "lstm"), maxlens=(500,))[0])
+    lstm, bag = runs["model"] == "lstm", runs["model"] == "bigram_bag"
+    runs.loc[lstm, "test_accuracy"], runs.loc[lstm, "fit_seconds"] = [0.88, 0.89, 0.90], 1000.0
+    runs.loc[bag, "test_accuracy"], runs.loc[bag, "fit_seconds"] = [0.875, 0.885, 0.895], 50.0
+    text = " ".join(analysis.verdict(runs, summary.by_config(runs)))
+    assert "bag of bigrams@500 is as accurate as the best, within its 95% interval" in text
+    assert "for 1/20 of its training time" in text
+
+
 def test_small_test_set_and_no_ladder(tmp_path):
     """Other data: the verdict counts this test set, and a price table without steps says why."""
     html, _ = build(tmp_path, models=("lstm",), maxlens=(200,), seeds=(1, 2), test_samples=2000)
@@ -158,7 +183,7 @@ def test_the_page_says_what_a_time_means():
 def test_report_in_headless_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    build(tmp_path)
+    build(tmp_path, models=tuple(MODELS))  # all eight: legend, colours and table at their widest
     errors = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[

@@ -72,7 +72,7 @@ def test_lint_is_clean(tmp_path):
 
 
 @pytest.mark.parametrize("change, words", [
-    (["models=[lstm,transformer]"], "choose from bow, simple_rnn, lstm, gru"),
+    (["models=[lstm,lstmm]"], "choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
     (["epochs=0"], "config epochs"),
     (["modles=[lstm]"], "unknown config key 'modles'"),
     (["seeds=[]"], "config seeds is empty"),

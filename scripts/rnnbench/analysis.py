@@ -66,11 +66,14 @@ def step(runs, a, b):
 
 
 def price_steps(runs):
-    """Each step up the article's ladder (bag-of-words → SimpleRNN → GRU/LSTM) and 500 → 1000."""
+    """Each step up the article's ladder (bag-of-words → SimpleRNN → GRU/LSTM), bag-of-words → each
+    alternative (bag of bigrams, 1D convnet, Transformer), LSTM → bidirectional LSTM, and 500 → 1000."""
     present = set(zip(runs["model"], runs["maxlen"]))
     maxlens = sorted(runs["maxlen"].unique())
     pairs = [(("bow", m), ("simple_rnn", m)) for m in maxlens]
     pairs += [(("simple_rnn", m), (cell, m)) for m in maxlens for cell in ("gru", "lstm")]
+    pairs += [(("bow", m), (other, m)) for m in maxlens for other in ("bigram_bag", "cnn", "transformer")]
+    pairs += [(("lstm", m), ("bilstm", m)) for m in maxlens]
     pairs += [((model, lo), (model, hi)) for model in MODELS for lo, hi in zip(maxlens, maxlens[1:])]
     return [step(runs, a, b) for a, b in pairs if a in present and b in present]
 
@@ -162,7 +165,33 @@ def claims(runs):
                   ("simple_rnn", m), ("lstm", m), 2) for m in maxlens]
     out += [_gain(runs, f"GRU, the other cell, is as accurate as LSTM at maxlen {m}", ("lstm", m), ("gru", m), 0)
             for m in maxlens]
+    present = set(zip(runs["model"], runs["maxlen"]))
+    for m in maxlens:
+        sequence = [(c, m) for c in MODELS if MODELS[c].family != "bag" and (c, m) in present]
+        if ("bigram_bag", m) in present and sequence:
+            top = max(sequence, key=lambda k: values(runs, *k).mean())
+            out.append(_at_least(runs, f"bag of bigrams is at least as accurate as the best sequence model at maxlen {m}",
+                                 top, ("bigram_bag", m)))
+        if ("cnn", m) in present:
+            out.append(_fraction(runs, f"a 1D convnet is as accurate as LSTM for a fraction of its time at maxlen {m}",
+                                 ("lstm", m), ("cnn", m)))
     return out
+
+
+def _at_least(runs, text, a, b):
+    """'b is at least as accurate as a': fails only when b is below a beyond seed noise."""
+    claim = _gain(runs, text, a, b, 0)
+    if claim.verdict == "does not hold" and step(runs, a, b).low > 0:
+        claim.verdict = "holds"  # more accurate, beyond noise
+    return claim
+
+
+def _fraction(runs, text, a, b):
+    """'b is as accurate as a for a fraction of its time': within noise, and faster."""
+    claim = _gain(runs, text, a, b, 0)
+    if claim.verdict == "holds" and step(runs, a, b).multiple >= 1:
+        claim.verdict = "does not hold"
+    return claim
 
 
 # --- how it was measured ----------------------------------------------------------------------
@@ -275,8 +304,8 @@ def _buys(s):
 
 def headline(table, runs):
     """The answer in one sentence: does the best recurrent model beat the best bag-of-words?"""
-    bows = [k for k in table.index if k[0] == "bow"]
-    rnns = [k for k in table.index if k[0] != "bow"]
+    bows = [k for k in table.index if MODELS[k[0]].family == "bag"]
+    rnns = [k for k in table.index if MODELS[k[0]].family == "recurrent"]
     if not bows or not rnns:
         return None
     bow = max(bows, key=lambda k: table.loc[k, "test_accuracy_mean"])
@@ -289,7 +318,7 @@ def headline(table, runs):
         return (f"Yes, at a price: {name(*rnn)} {_buys(s)} of {name(*bow)}, "
                 f"{s.seconds_per_point:.0f} s of training per point.")
     return (f"Not here: the best recurrent model, {name(*rnn)}, {_buys(s)} of {name(*bow)}, "
-            "so bag-of-words gives as much accuracy for a fraction of the compute.")
+            f"so {MODELS[bow[0]].label} gives as much accuracy for a fraction of the compute.")
 
 
 def verdict(runs, by_config):
@@ -304,13 +333,21 @@ def verdict(runs, by_config):
     reviews = f"the {int(tested.max()):,} test reviews" if len(tested) else "the test reviews"
     out += [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on {reviews}, "
            f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
+    half = table.loc[best, "test_accuracy_ci95"]
+    if not np.isnan(half):
+        close = table[table["test_accuracy_mean"] >= table.loc[best, "test_accuracy_mean"] - half]
+        cheap = close["fit_seconds_mean"].idxmin()
+        if cheap != best:
+            out.append(f"{name(*cheap)} is as accurate as the best, within its 95% interval ({_pct(table.loc[cheap])}), "
+                       f"for 1/{table.loc[best, 'fit_seconds_mean'] / table.loc[cheap, 'fit_seconds_mean']:.0f} "
+                       "of its training time.")
     if best != cheapest:
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "
                    f"{_pct(table.loc[cheapest])}); {name(*best)} {_buys(step(runs, cheapest, best))}.")
     out.append(f"Most accuracy per unit of compute: {name(*efficient)}, {per_minute[efficient]:.0f} points above "
                "chance per minute of training.")
     for m in sorted(runs["maxlen"].unique()):
-        recurrent = [(c, m) for c in ("simple_rnn", "lstm", "gru") if (c, m) in table.index]
+        recurrent = [(c, m) for c in MODELS if MODELS[c].family == "recurrent" and (c, m) in table.index]
         if ("bow", m) in table.index and recurrent:
             top = max(recurrent, key=lambda k: table.loc[k, "test_accuracy_mean"])
             out.append(f"At maxlen {m}, the best recurrent model, {name(*top)}, "

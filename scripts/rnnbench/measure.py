@@ -119,12 +119,16 @@ class Clock:
 
 
 def set_threads(threads):
-    """TensorFlow's intra- and inter-op thread pools, both to `threads`; raises RuntimeError once
-    TensorFlow has started in this process."""
+    """TensorFlow's intra- and inter-op thread pools, both to `threads`. False, and nothing changed,
+    once TensorFlow has started in this process (tests do; a pipeline job never has)."""
     import tensorflow as tf
 
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        return False
+    return True
 
 
 def float32_peak(threads, size=2048, repeats=10):

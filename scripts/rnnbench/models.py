@@ -1,13 +1,18 @@
 """The model registry: name -> builder, with analytic parameter and FLOP counts.
 
-Adding a model is one entry in MODELS. Counts follow each layer's formula, with
-d = embedding size, u = units, V = num_words, T = maxlen:
+Adding a model is one entry in MODELS and its layers in _layers and build. Counts follow each
+layer's formula, with d = embedding size, u = units, V = num_words, T = maxlen:
 
 - Embedding(V, d): V*d parameters, no multiply-adds (a lookup).
 - a gated cell with g weight blocks (SimpleRNN 1, GRU 3, LSTM 4): g*(d*u + u*u + u) parameters,
   plus g*u more for GRU's second (recurrent) bias, as Keras builds it with reset_after=True;
   2*g*(d + u)*u FLOPs per time step (the two matrix products; element-wise work is not counted).
+  Bidirectional: twice both.
 - Dense(n -> m): n*m + m parameters, 2*n*m FLOPs.
+- Conv1D(k, f filters) over L output steps of c channels: k*c*f + f parameters, 2*k*c*f*L FLOPs.
+- Multi-head attention, h heads of size k over T steps: 4 projections (query, key, value, output)
+  of d*h*k + bias, 2*T*d*h*k FLOPs each; scores and weighted sum 2*T*T*h*k FLOPs each.
+- LayerNormalization: 2*d parameters; pooling and averaging: no parameters, not counted.
 
 Training FLOPs per sample are 3x the forward FLOPs (one forward, two backward products), the
 usual estimate; per epoch they are multiplied by the number of training samples.
@@ -21,26 +26,44 @@ from rnnbench import RnnbenchError
 @dataclass(frozen=True)
 class Model:
     label: str
-    cell: str | None          # Keras layer name of the recurrent cell, None for bag-of-words
+    family: str               # bag, convolution, recurrent, attention
+    cell: str | None = None   # Keras layer name of the recurrent cell
     gates: int = 0            # weight blocks of the cell
     extra_bias: bool = False  # GRU's reset_after recurrent bias
+    bidirectional: bool = False
     xla: bool = True          # jit_compile "auto": XLA where it measured faster (README, Speed)
 
 
 MODELS = {
     # XLA compiles CategoryEncoding's scatter into a loop that takes minutes per epoch on CPU.
-    "bow": Model("bag-of-words", None, xla=False),
-    "simple_rnn": Model("SimpleRNN", "SimpleRNN", gates=1),
-    "lstm": Model("LSTM", "LSTM", gates=4),
-    "gru": Model("GRU", "GRU", gates=3, extra_bias=True),
+    "bow": Model("bag-of-words", "bag", xla=False),
+    "bigram_bag": Model("bag of bigrams", "bag"),
+    "cnn": Model("1D convnet", "convolution"),
+    "simple_rnn": Model("SimpleRNN", "recurrent", "SimpleRNN", gates=1),
+    "lstm": Model("LSTM", "recurrent", "LSTM", gates=4),
+    "gru": Model("GRU", "recurrent", "GRU", gates=3, extra_bias=True),
+    "bilstm": Model("bidirectional LSTM", "recurrent", "LSTM", gates=4, bidirectional=True),
+    "transformer": Model("Transformer", "attention"),
 }
+ARTICLE = ["bow", "simple_rnn", "lstm", "gru"]  # the article's four: the default grid
+FAMILIES = ["bag", "convolution", "recurrent", "attention"]
 BOW_HIDDEN = 16
+BIGRAM_BUCKETS = 2 ** 16            # hashed bigram ids, after the num_words unigram ids
+CONV_FILTERS, CONV_KERNEL, CONV_POOL = 32, 7, 5
+HEADS, FEED_FORWARD = 2, 32          # key size: embedding // HEADS
 
 
 def spec(name):
     if name not in MODELS:
         raise RnnbenchError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
     return MODELS[name]
+
+
+def min_maxlen(name):
+    """The shortest reviews a model can take: the convnet's two valid convolutions and pooling."""
+    if name == "cnn":
+        return CONV_POOL * CONV_KERNEL + CONV_KERNEL - 1  # T-6 steps, pooled to (T-6)//5 >= 7 for the second
+    return 1
 
 
 def jit_compile(name, setting):
@@ -53,14 +76,34 @@ def _dense(n, m):
     return n * m + m, 2 * n * m
 
 
+def _conv(kernel, channels, filters, steps):
+    return kernel * channels * filters + filters, 2 * kernel * channels * filters * steps
+
+
 def _layers(name, num_words, maxlen, embedding, units):
     """(parameters, forward FLOPs per sample) of each layer."""
     m = spec(name)
-    if m.cell is None:
+    d, T = embedding, maxlen
+    if name == "bow":
         return [_dense(num_words, BOW_HIDDEN), _dense(BOW_HIDDEN, BOW_HIDDEN), _dense(BOW_HIDDEN, 1)]
-    cell_params = m.gates * (embedding * units + units * units + units) + (m.gates * units if m.extra_bias else 0)
-    cell_flops = 2 * m.gates * (embedding + units) * units * maxlen
-    return [(num_words * embedding, 0), (cell_params, cell_flops), _dense(units, 1)]
+    if name == "bigram_bag":
+        return [((num_words + BIGRAM_BUCKETS) * d, 0), _dense(d, 1)]
+    if name == "cnn":
+        first = T - CONV_KERNEL + 1
+        second = first // CONV_POOL - CONV_KERNEL + 1
+        return [(num_words * d, 0), _conv(CONV_KERNEL, d, CONV_FILTERS, first),
+                _conv(CONV_KERNEL, CONV_FILTERS, CONV_FILTERS, second), _dense(CONV_FILTERS, 1)]
+    if name == "transformer":
+        inner = HEADS * (d // HEADS)
+        projections = [(d * inner + inner, 2 * T * d * inner)] * 3 + [(inner * d + d, 2 * T * inner * d)]
+        attention = (0, 2 * 2 * T * T * inner)
+        feed = [(p, T * f) for p, f in (_dense(d, FEED_FORWARD), _dense(FEED_FORWARD, d))]
+        return [(num_words * d, 0), (T * d, 0), *projections, attention, (2 * d, 0), *feed, (2 * d, 0),
+                _dense(d, 1)]
+    directions = 2 if m.bidirectional else 1
+    cell_params = m.gates * (d * units + units * units + units) + (m.gates * units if m.extra_bias else 0)
+    cell_flops = 2 * m.gates * (d + units) * units * T
+    return [(num_words * d, 0), (directions * cell_params, directions * cell_flops), _dense(directions * units, 1)]
 
 
 def parameter_count(name, num_words, maxlen, embedding, units):
@@ -71,20 +114,80 @@ def training_flops_per_sample(name, num_words, maxlen, embedding, units):
     return 3 * sum(f for _, f in _layers(name, num_words, maxlen, embedding, units))
 
 
+def _bigram_layer(num_words):
+    import keras
+    from keras import ops
+
+    class Bigrams(keras.layers.Layer):
+        """Unigram ids followed by hashed bigram ids of the same padded sequence (0 where either word
+        is padding), for one embedding table: fastText's bag of n-grams without new tokenising."""
+
+        def call(self, ids):
+            ids = ops.cast(ids, "int32")
+            first, second = ids[:, :-1], ids[:, 1:]
+            hashed = (first * num_words + second) % BIGRAM_BUCKETS + num_words  # < 2**31 for num_words < 46,000
+            bigrams = ops.where((first > 0) & (second > 0), hashed, ops.zeros_like(hashed))
+            return ops.concatenate([ids, bigrams], axis=1)
+
+    return Bigrams(name="bigrams")
+
+
+def _positions(maxlen, embedding):
+    import keras
+
+    class Positions(keras.layers.Layer):
+        """Adds a learned embedding of each position, 0..maxlen-1."""
+
+        def build(self, shape):
+            self.table = self.add_weight(shape=(maxlen, embedding), initializer="uniform", name="table")
+
+        def call(self, x):
+            return x + self.table
+
+    return Positions(name="positions")
+
+
+def _encoder_block(x, embedding):
+    from keras import layers
+
+    attended = layers.MultiHeadAttention(num_heads=HEADS, key_dim=embedding // HEADS)(x, x)
+    x = layers.LayerNormalization()(x + attended)
+    fed = layers.Dense(FEED_FORWARD, activation="relu")(x)
+    fed = layers.Dense(embedding)(fed)
+    return layers.LayerNormalization()(x + fed)
+
+
 def build(name, num_words, maxlen, embedding, units):
     """The uncompiled Keras model, built for int sequences of length maxlen."""
     import keras
     from keras import layers
 
     m = spec(name)
+    if maxlen < min_maxlen(name):
+        raise RnnbenchError(f"model {name} needs maxlen of at least {min_maxlen(name)}, not {maxlen}")
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="review")
-    if m.cell is None:
+    if name == "bow":
         # Chollet's earlier network: a multi-hot vector of the words, two small dense layers.
         x = layers.CategoryEncoding(num_tokens=num_words, output_mode="multi_hot")(inputs)
         x = layers.Dense(BOW_HIDDEN, activation="relu")(x)
         x = layers.Dense(BOW_HIDDEN, activation="relu")(x)
+    elif name == "bigram_bag":
+        ids = _bigram_layer(num_words)(inputs)
+        x = layers.Embedding(num_words + BIGRAM_BUCKETS, embedding, mask_zero=True)(ids)
+        x = layers.GlobalAveragePooling1D()(x)  # the mask keeps padding out of the average
+    elif name == "cnn":
+        x = layers.Embedding(num_words, embedding)(inputs)
+        x = layers.Conv1D(CONV_FILTERS, CONV_KERNEL, activation="relu")(x)
+        x = layers.MaxPooling1D(CONV_POOL)(x)
+        x = layers.Conv1D(CONV_FILTERS, CONV_KERNEL, activation="relu")(x)
+        x = layers.GlobalMaxPooling1D()(x)
+    elif name == "transformer":
+        x = _positions(maxlen, embedding)(layers.Embedding(num_words, embedding)(inputs))
+        x = _encoder_block(x, embedding)
+        x = layers.GlobalAveragePooling1D()(x)
     else:
         x = layers.Embedding(num_words, embedding)(inputs)
-        x = getattr(layers, m.cell)(units)(x)
+        cell = getattr(layers, m.cell)(units)
+        x = (layers.Bidirectional(cell) if m.bidirectional else cell)(x)
     outputs = layers.Dense(1, activation="sigmoid")(x)
     return keras.Model(inputs, outputs, name=name)

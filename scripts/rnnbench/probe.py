@@ -65,10 +65,7 @@ def probe(model, maxlen, cfg, threads):
     """Both settings, each timed in its turn, on the cores and threads a run gets; the record the
     rule writes."""
     with cores.claimed(threads):
-        try:
-            measure.set_threads(threads)
-        except RuntimeError:  # TensorFlow already running in this process (tests)
-            pass
+        measure.set_threads(threads)
         usage = measure.Usage()
         seconds = {"xla": step_seconds(model, maxlen, cfg, True), "plain": step_seconds(model, maxlen, cfg, False)}
     return {"model": model, "maxlen": maxlen, "threads": threads, "key": machine_key(threads),
@@ -76,10 +73,16 @@ def probe(model, maxlen, cfg, threads):
             "cpu": measure.cpu_model(), "machine": usage.figures()}
 
 
+def wanted(model, setting):
+    """Whether a run of `model` under jit_compile `setting` takes its XLA choice from a probe: "auto"
+    and a registry entry that lets XLA be tried (module docstring: why not bag-of-words)."""
+    return setting == "auto" and models.spec(model).xla
+
+
 def choice(model, setting, probe_path=None):
     """Keras's jit_compile for a run: "on"/"off" as set; "auto" the probe's choice, or the
     registry's where there is no probe (a run outside Snakemake)."""
-    if setting == "auto" and probe_path and models.spec(model).xla:
+    if probe_path and wanted(model, setting):
         with open(probe_path) as fh:
             return bool(json.load(fh)["xla"])
     return models.jit_compile(model, setting)

@@ -14,9 +14,12 @@ from matplotlib import ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from rnnbench import analysis, files  # noqa: E402
-from rnnbench.models import MODELS  # noqa: E402
+from rnnbench.models import ARTICLE, FAMILIES, MODELS  # noqa: E402
 
-COLORS = {"bow": "#6b6b6b", "simple_rnn": "#1f77b4", "lstm": "#d62728", "gru": "#2ca02c"}
+# One colour per model, told apart by family: greys for bags, brown for the convnet, the article's
+# blue, red and green for its cells (purple for the bidirectional LSTM), orange for attention.
+COLORS = {"bow": "#6b6b6b", "bigram_bag": "#a8a8a8", "cnn": "#8c564b", "simple_rnn": "#1f77b4",
+          "lstm": "#d62728", "gru": "#2ca02c", "bilstm": "#9467bd", "transformer": "#ff7f0e"}
 MARKERS = ["o", "s", "^", "D", "v"]
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "rnnbench", "font.size": 10,
                      "axes.spines.top": False, "axes.spines.right": False})
@@ -71,12 +74,23 @@ def compute_figure(by_config, epochs, path):
         ax.set_xlabel(label)
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("test accuracy at best validation epoch (%)")
-    handles = [plt.Line2D([], [], color=COLORS[m], marker="o", ls="", label=MODELS[m].label)
-               for m in MODELS if m in set(frame["model"])]
-    handles += [plt.Line2D([], [], color="#333", marker=marker(m, maxlens), ls="", label=f"maxlen {m}") for m in maxlens]
-    handles.append(plt.Line2D([], [], color="#999", ls="--", label="Pareto frontier"))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, frameon=False,
-               bbox_to_anchor=(0.5, -0.06))
+    # The legend by family, one column each: the family's name (bold, no marker), then its models;
+    # a last column for the maxlen markers and the frontier.
+    line = plt.Line2D
+    groups = []
+    for family in FAMILIES:
+        present = [m for m in MODELS if MODELS[m].family == family and m in set(frame["model"])]
+        if present:
+            groups.append([line([], [], ls="", label=family)]
+                          + [line([], [], color=COLORS[m], marker="o", ls="", label=MODELS[m].label) for m in present])
+    groups.append([line([], [], color="#333", marker=marker(m, maxlens), ls="", label=f"maxlen {m}") for m in maxlens]
+                  + [line([], [], color="#999", ls="--", label="Pareto frontier")])
+    rows = max(len(g) for g in groups)
+    handles = [h for g in groups for h in g + [line([], [], ls="", label="")] * (rows - len(g))]
+    legend = fig.legend(handles=handles, loc="upper center", ncol=len(groups), fontsize=9, frameon=False,
+                        bbox_to_anchor=(0.5, 0.0))
+    for i in range(0, len(groups) - 1):
+        legend.get_texts()[i * rows].set_fontweight("bold")
     fig.suptitle("Compute vs accuracy (mean over seeds, bars: 95% confidence interval)", fontsize=11)
     save(fig, path)
 
@@ -130,7 +144,8 @@ def table_rows(by_config, peak_gflops=None):
     for r in by_config.itertuples():
         ci = "" if np.isnan(r.test_accuracy_ci95) else f" ± {100 * r.test_accuracy_ci95:.1f}"
         rows.append({
-            "model": r.model, "label": MODELS[r.model].label, "maxlen": r.maxlen, "n": r.n,
+            "model": r.model, "label": MODELS[r.model].label, "family": MODELS[r.model].family,
+            "maxlen": r.maxlen, "n": r.n,
             "cells": [
                 (r.test_accuracy_mean, f"{100 * r.test_accuracy_mean:.1f}{ci}"),
                 (r.test_accuracy_last, _fmt(r.test_accuracy_last, ".1f", 100)),
@@ -152,7 +167,7 @@ def table_rows(by_config, peak_gflops=None):
 def missing(by_config):
     """What the article's grid has that these results do not."""
     present = set(zip(by_config["model"], by_config["maxlen"]))
-    gaps = [analysis.name(m, n) for m in MODELS for n in ARTICLE_MAXLENS if (m, n) not in present]
+    gaps = [analysis.name(m, n) for m in ARTICLE for n in ARTICLE_MAXLENS if (m, n) not in present]
     notes = [f"Not in these results: {', '.join(gaps)}."] if gaps else []
     one = [analysis.name(r.model, r.maxlen) for r in by_config.itertuples() if r.n < 2]
     if len(one) == len(by_config):

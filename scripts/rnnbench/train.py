@@ -119,9 +119,7 @@ def configure(seed, threads, deterministic=False):
     import keras
     import tensorflow as tf
 
-    try:
-        measure.set_threads(threads)
-    except RuntimeError:  # TensorFlow already started in this process (tests); a pipeline run never is
+    if not measure.set_threads(threads):
         print(f"TensorFlow already running with {tf.config.threading.get_intra_op_parallelism_threads()} "
               f"threads; {threads} asked", flush=True)
     keras.utils.set_random_seed(seed)

@@ -3,7 +3,7 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files, models, probe, train
+from rnnbench import RnnbenchError, data, files, probe, train
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -62,7 +62,7 @@ PROBE = f"results/machine/xla-{probe.machine_key(TRAIN_THREADS)}/{{model}}-maxle
 def probe_input(wildcards):
     """A training run's XLA probe, where jit_compile is "auto" and the registry lets XLA be tried
     (bag-of-words is never: rnnbench/probe.py says why)."""
-    if config["jit_compile"] != "auto" or not models.spec(wildcards.model).xla:
+    if not probe.wanted(wildcards.model, config["jit_compile"]):
         return {}
     return {"probe": PROBE.format(model=wildcards.model, maxlen=wildcards.maxlen)}
 
