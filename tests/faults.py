@@ -71,9 +71,9 @@ def busy_core():
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
-def training_jobs(proc):
-    """[(process, run)] of the training jobs running under proc; a job's run is known by the log
-    it writes to (results/logs/train/{model}-maxlen{N}-seed{S}.log)."""
+def jobs(proc):
+    """[(process, log)] of the jobs running under proc, each known by the log it writes to
+    (results/logs/<rule>/<name>.log or results/logs/<rule>.log)."""
     found = []
     try:
         children = psutil.Process(proc.pid).children(recursive=True)
@@ -81,15 +81,28 @@ def training_jobs(proc):
         return found
     for p in children:
         try:
-            logs = [Path(f.path) for f in p.open_files()]
+            logs = [Path(f.path) for f in p.open_files() if "logs" in Path(f.path).parts and f.path.endswith(".log")]
         except psutil.Error:  # ended meanwhile
             continue
-        for log in logs:
-            if log.parent.name == "train" and log.suffix == ".log":
-                model, maxlen, seed = log.stem.rsplit("-", 2)
-                found.append((p, (model, int(maxlen[6:]), int(seed[4:]))))
-                break
+        if logs:
+            found.append((p, logs[0]))
     return found
+
+
+def training_jobs(proc):
+    """[(process, run)] of the training jobs running under proc (log results/logs/train/{model}-maxlen{N}-seed{S}.log)."""
+    found = []
+    for p, log in jobs(proc):
+        if log.parent.name == "train":
+            model, maxlen, seed = log.stem.rsplit("-", 2)
+            found.append((p, (model, int(maxlen[6:]), int(seed[4:]))))
+    return found
+
+
+def during(proc):
+    """What was running, in words: the jobs by their logs (rule/name), or Snakemake alone."""
+    names = sorted({f"{log.parent.name}/{log.stem}" if log.parent.name != "logs" else log.stem for _, log in jobs(proc)})
+    return ", ".join(names) or "no job (Snakemake alone)"
 
 
 def saved_epochs(work, run):
@@ -135,11 +148,12 @@ def deliver(kind, rng, proc, work, duration, aim):
     if proc.poll() is not None:
         return None
     aim()
+    what = during(proc)
     if kind == "ctrl-c":
         os.killpg(proc.pid, signal.SIGINT)
     else:
         proc.kill()
-    return f"at {moment:.1f} s"
+    return f"at {moment:.1f} s, during {what}"
 
 
 def recorded(work, path):
@@ -286,6 +300,9 @@ def main(argv=None):
     parser.add_argument("--replay", type=int, help="run the trial of this seed alone")
     parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
     args = parser.parse_args(argv)
+    # Ctrl-C as a terminal gives it, even when this harness was started in the background (SIGINT
+    # ignored, and every Snakemake it starts would ignore its Ctrl-C faults).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     root = args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))
     root.mkdir(parents=True, exist_ok=True)
     archive = write_archive(write_aclimdb(Path(tempfile.mkdtemp()) / "src", per_class=200), root / "aclImdb.tar.gz")
@@ -308,7 +325,8 @@ def main(argv=None):
         record = trial(seed, archive, root, duration)
         records.append(record)
         print(f"seed {seed}: {record['kind']}{' (busy core)' if record['busy'] else ''}, "
-              f"{record.get('hit') or 'the DAG ended first'}, {record['seconds']} s: "
+              f"{record.get('hit') or 'the DAG ended first'}, first run exit {record.get('first_exit')}, "
+              f"{record['seconds']} s: "
               f"{'; '.join(record['violations']) or 'ok'}", flush=True)
         files.write_json(root / "faults.json", {"duration": duration, "trials": records})
     print(table(records))

@@ -34,6 +34,7 @@ def test_integer_lists_given_on_the_command_line_are_read_as_integers():
     ({"seeds": []}, "config seeds is empty"),
     ({"epochs": 0}, "config epochs"),
     ({"batch_size": 0}, "config batch_size"),
+    ({"models": ["lstm", "cnn"], "maxlens": [500, 20]}, "config maxlens: 20 is too short for model cnn, which needs at least 41"),
 ])
 def test_bad_config_is_one_line_naming_the_key(change, words):
     with pytest.raises(RnnbenchError) as err:

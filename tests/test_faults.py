@@ -1,8 +1,11 @@
 """Nothing lost under faults: the harness of tests/faults.py, short, and the pieces it relies on."""
 
+import signal
 import subprocess
 import sys
 import time
+
+import pytest
 
 import faults
 from rnnbench import files
@@ -39,11 +42,15 @@ except KeyboardInterrupt:
 """
 
 
-def test_a_job_stops_when_its_snakemake_is_killed(tmp_path):
+@pytest.mark.parametrize("started", ["from a terminal", "in the background"])
+def test_a_job_stops_when_its_snakemake_is_killed(tmp_path, started):
+    """Also when Snakemake was started in the background, where its jobs inherit SIGINT ignored."""
     out = tmp_path / "job.out"
+    ignore = signal.SIG_IGN if started == "in the background" else signal.SIG_DFL
     # A stand-in for Snakemake: a process whose command line names it, running the job as a child.
     owner = subprocess.Popen([sys.executable, "-c", "import subprocess, sys  # snakemake\n"
-                              f"subprocess.run([sys.executable, '-c', {JOB!r}], stdout=open({str(out)!r}, 'w'))"])
+                              f"subprocess.run([sys.executable, '-c', {JOB!r}], stdout=open({str(out)!r}, 'w'))"],
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, ignore))
     deadline = time.time() + 60
     while time.time() < deadline and "watching" not in (out.read_text() if out.exists() else ""):
         time.sleep(0.05)

@@ -82,6 +82,9 @@ def test_verdict_names_the_cheapest_configuration_as_accurate_as_the_best(tmp_pa
     text = " ".join(analysis.verdict(runs, summary.by_config(runs)))
     assert "bag of bigrams@500 is as accurate as the best, within its 95% interval" in text
     assert "for 1/20 of its training time" in text
+    runs.loc[bag, "fit_seconds"] = 800.0  # close in time too: a share, not "1/1"
+    text = " ".join(analysis.verdict(runs, summary.by_config(runs)))
+    assert "for 80% of its training time" in text
 
 
 def test_small_test_set_and_no_ladder(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 
 from helpers import ROOT, write_aclimdb, write_archive
 from rnnbench import data
+from rnnbench.models import MODELS
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
@@ -112,6 +113,19 @@ def test_whole_dag_on_tiny_data(tmp_path):
     assert "Nothing to be done" in snakemake(work, "-n", "--config", *TINY, f"aclimdb_path={archive}").stdout
     counts = job_counts(snakemake(work, "-n", "--config", *TINY, "epochs=2", f"aclimdb_path={archive}").stdout)
     assert counts["train"] == 16 and "prepare" not in counts and "pad" not in counts
+
+
+def test_all_eight_models_on_tiny_data(tmp_path):
+    """config/extended.yaml end to end: every added model trains through the same rules, and the
+    report shows all eight."""
+    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
+    work = workdir(tmp_path)
+    tiny = [t for t in TINY if not t.startswith(("maxlens", "seeds"))]
+    snakemake(work, "--configfile", str(work / "config" / "extended.yaml"),
+              "--config", *tiny, "maxlens=[48]", "seeds=[1]", f"aclimdb_path={archive}")
+    check_outputs(work / "results", {(m, 48, 1) for m in MODELS})
+    html = (work / "results" / "report.html").read_text()
+    assert all(spec.label in html for spec in MODELS.values())
 
 
 def snapshot(folder):

@@ -66,14 +66,12 @@ def step(runs, a, b):
 
 
 def price_steps(runs):
-    """Each step up the article's ladder (bag-of-words → SimpleRNN → GRU/LSTM), bag-of-words → each
-    alternative (bag of bigrams, 1D convnet, Transformer), LSTM → bidirectional LSTM, and 500 → 1000."""
+    """Each model's step from the one the registry prices it against (the article's ladder
+    bag-of-words → SimpleRNN → GRU/LSTM, and each alternative), then each model's 500 → 1000."""
     present = set(zip(runs["model"], runs["maxlen"]))
     maxlens = sorted(runs["maxlen"].unique())
-    pairs = [(("bow", m), ("simple_rnn", m)) for m in maxlens]
-    pairs += [(("simple_rnn", m), (cell, m)) for m in maxlens for cell in ("gru", "lstm")]
-    pairs += [(("bow", m), (other, m)) for m in maxlens for other in ("bigram_bag", "cnn", "transformer")]
-    pairs += [(("lstm", m), ("bilstm", m)) for m in maxlens]
+    pairs = [((spec.priced_against, m), (model, m)) for model, spec in MODELS.items() if spec.priced_against
+             for m in maxlens]
     pairs += [((model, lo), (model, hi)) for model in MODELS for lo, hi in zip(maxlens, maxlens[1:])]
     return [step(runs, a, b) for a, b in pairs if a in present and b in present]
 
@@ -338,9 +336,10 @@ def verdict(runs, by_config):
         close = table[table["test_accuracy_mean"] >= table.loc[best, "test_accuracy_mean"] - half]
         cheap = close["fit_seconds_mean"].idxmin()
         if cheap != best:
+            times = table.loc[best, "fit_seconds_mean"] / table.loc[cheap, "fit_seconds_mean"]
+            share = f"1/{times:.0f}" if times >= 2 else f"{100 / times:.0f}%"  # not "1/1" for 1.2x
             out.append(f"{name(*cheap)} is as accurate as the best, within its 95% interval ({_pct(table.loc[cheap])}), "
-                       f"for 1/{table.loc[best, 'fit_seconds_mean'] / table.loc[cheap, 'fit_seconds_mean']:.0f} "
-                       "of its training time.")
+                       f"for {share} of its training time.")
     if best != cheapest:
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "
                    f"{_pct(table.loc[cheapest])}); {name(*best)} {_buys(step(runs, cheapest, best))}.")

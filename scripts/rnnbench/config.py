@@ -3,7 +3,7 @@
 import jsonschema
 import yaml
 
-from rnnbench import RnnbenchError
+from rnnbench import RnnbenchError, models
 
 
 def _where(error):
@@ -26,7 +26,7 @@ def check(config, schema_path):
     _integers(config, schema)
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(config))
     if error is None:
-        return config
+        return _long_enough(config)
     where, props = _where(error), schema["properties"]
     if error.validator == "additionalProperties":
         unknown = sorted(set(config) - set(props))
@@ -40,3 +40,14 @@ def check(config, schema_path):
         raise RnnbenchError(f"config: {error.message}; add it to config/config.yaml or --config")
     raise RnnbenchError(f"config {where}: {error.instance!r} is invalid ({error.message}); "
                         "see workflow/schemas/config.schema.yaml")
+
+
+def _long_enough(config):
+    """Every model can take every maxlen (the convnet's convolutions need enough words)."""
+    for model in config["models"]:
+        need = models.min_maxlen(model)
+        short = [n for n in config["maxlens"] if n < need]
+        if short:
+            raise RnnbenchError(f"config maxlens: {short[0]} is too short for model {model}, which needs at least "
+                                f"{need}; raise maxlens or leave {model} out of models")
+    return config

@@ -38,8 +38,15 @@ def stop_with_snakemake(every=0.5):
     `kill -9` of Snakemake leaves its jobs running, untracked: the next Snakemake would start the
     same job beside the orphan, both writing one run's files. A job stopped by Ctrl-C ends at a safe
     point (a checkpoint being written is completed first, temporary files are removed).
+
+    A Snakemake started in the background (`nohup snakemake &`, `&` in a script, many CI runners)
+    passes SIGINT on as ignored, and Python then raises no KeyboardInterrupt: the watch's SIGINT
+    did nothing and the orphan trained on. So a job that SIGINT would not stop gets Python's handler.
     """
     import psutil
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     try:
         owner = next(p for p in psutil.Process().parents()

@@ -16,6 +16,14 @@ layer's formula, with d = embedding size, u = units, V = num_words, T = maxlen:
 
 Training FLOPs per sample are 3x the forward FLOPs (one forward, two backward products), the
 usual estimate; per epoch they are multiplied by the number of training samples.
+
+Keras's own cells, unchanged: with XLA their step is as fast as this machine gave. Tried on
+2026-11-28 (AMD EPYC, one pinned core, one thread, XLA, batch 128, maxlen 500, ms per training step
+inside fit): the cell's input products for all time steps computed before the loop (cuDNN's trick;
+a Dense layer before an RNN cell that keeps only the recurrent product) made LSTM slower, 97.0
+against 73.9, and GRU 75.8 against 71.7: the loop's cost is its steps, not its input products.
+XLA_FLAGS --xla_cpu_use_thunk_runtime=false and --xla_cpu_use_fusion_emitters=false gave LSTM 78.9
+and 84.9, GRU 73.6 and 70.7: no gain.
 """
 
 from dataclasses import dataclass
@@ -27,6 +35,8 @@ from rnnbench import RnnbenchError
 class Model:
     label: str
     family: str               # bag, convolution, recurrent, attention
+    color: str                # in the report's figures and table
+    priced_against: str | None = None  # the model its step in the price-of-accuracy table starts from
     cell: str | None = None   # Keras layer name of the recurrent cell
     gates: int = 0            # weight blocks of the cell
     extra_bias: bool = False  # GRU's reset_after recurrent bias
@@ -34,16 +44,20 @@ class Model:
     xla: bool = True          # jit_compile "auto": XLA where it measured faster (README, Speed)
 
 
+# Colours told apart by family: greys for the bags, brown for the convnet, the article's blue, red and
+# green for its cells (purple for the bidirectional LSTM), orange for attention. Price steps: the
+# article's ladder (bag-of-words -> SimpleRNN -> LSTM/GRU), each alternative from bag-of-words, and
+# the bidirectional LSTM from LSTM.
 MODELS = {
     # XLA compiles CategoryEncoding's scatter into a loop that takes minutes per epoch on CPU.
-    "bow": Model("bag-of-words", "bag", xla=False),
-    "bigram_bag": Model("bag of bigrams", "bag"),
-    "cnn": Model("1D convnet", "convolution"),
-    "simple_rnn": Model("SimpleRNN", "recurrent", "SimpleRNN", gates=1),
-    "lstm": Model("LSTM", "recurrent", "LSTM", gates=4),
-    "gru": Model("GRU", "recurrent", "GRU", gates=3, extra_bias=True),
-    "bilstm": Model("bidirectional LSTM", "recurrent", "LSTM", gates=4, bidirectional=True),
-    "transformer": Model("Transformer", "attention"),
+    "bow": Model("bag-of-words", "bag", "#6b6b6b", xla=False),
+    "bigram_bag": Model("bag of bigrams", "bag", "#a8a8a8", "bow"),
+    "cnn": Model("1D convnet", "convolution", "#8c564b", "bow"),
+    "simple_rnn": Model("SimpleRNN", "recurrent", "#1f77b4", "bow", "SimpleRNN", gates=1),
+    "lstm": Model("LSTM", "recurrent", "#d62728", "simple_rnn", "LSTM", gates=4),
+    "gru": Model("GRU", "recurrent", "#2ca02c", "simple_rnn", "GRU", gates=3, extra_bias=True),
+    "bilstm": Model("bidirectional LSTM", "recurrent", "#9467bd", "lstm", "LSTM", gates=4, bidirectional=True),
+    "transformer": Model("Transformer", "attention", "#ff7f0e", "bow"),
 }
 ARTICLE = ["bow", "simple_rnn", "lstm", "gru"]  # the article's four: the default grid
 FAMILIES = ["bag", "convolution", "recurrent", "attention"]

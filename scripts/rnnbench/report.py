@@ -16,10 +16,7 @@ import pandas as pd  # noqa: E402
 from rnnbench import analysis, files  # noqa: E402
 from rnnbench.models import ARTICLE, FAMILIES, MODELS  # noqa: E402
 
-# One colour per model, told apart by family: greys for bags, brown for the convnet, the article's
-# blue, red and green for its cells (purple for the bidirectional LSTM), orange for attention.
-COLORS = {"bow": "#6b6b6b", "bigram_bag": "#a8a8a8", "cnn": "#8c564b", "simple_rnn": "#1f77b4",
-          "lstm": "#d62728", "gru": "#2ca02c", "bilstm": "#9467bd", "transformer": "#ff7f0e"}
+COLORS = {name: spec.color for name, spec in MODELS.items()}
 MARKERS = ["o", "s", "^", "D", "v"]
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "rnnbench", "font.size": 10,
                      "axes.spines.top": False, "axes.spines.right": False})
