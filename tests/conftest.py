@@ -1,13 +1,8 @@
-import signal
-
 import pytest
 
-from helpers import write_aclimdb, write_archive
+from helpers import hear_ctrl_c, write_aclimdb, write_archive
 
-# Ctrl-C as a terminal gives it: started in the background (`make test &`, nohup, a CI runner), this
-# process and every Snakemake the tests start would inherit SIGINT ignored, and the tests that press
-# Ctrl-C would see a run that never stops.
-signal.signal(signal.SIGINT, signal.default_int_handler)
+hear_ctrl_c()
 
 
 @pytest.fixture

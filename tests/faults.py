@@ -41,7 +41,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from helpers import ROOT, write_aclimdb, write_archive
+from helpers import ROOT, hear_ctrl_c, write_aclimdb, write_archive
 from rnnbench import files
 
 KINDS = ["ctrl-c", "kill-job", "kill-snakemake", "kill-write"]
@@ -300,10 +300,8 @@ def main(argv=None):
     parser.add_argument("--replay", type=int, help="run the trial of this seed alone")
     parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
     args = parser.parse_args(argv)
-    # Ctrl-C as a terminal gives it, even when this harness was started in the background (SIGINT
-    # ignored, and every Snakemake it starts would ignore its Ctrl-C faults).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    root = args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))
+    hear_ctrl_c()  # or every Snakemake it starts from the background would ignore its Ctrl-C faults
+    root = (args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))).resolve()  # Snakemake runs in -d
     root.mkdir(parents=True, exist_ok=True)
     archive = write_archive(write_aclimdb(Path(tempfile.mkdtemp()) / "src", per_class=200), root / "aclImdb.tar.gz")
 
@@ -312,8 +310,11 @@ def main(argv=None):
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(ROOT / "config", clean / "config")
     t0 = time.monotonic()
-    subprocess.run(command(clean, archive), env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"), check=True,
-                   capture_output=True)
+    done = subprocess.run(command(clean, archive), env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"faults.py: the uninterrupted run failed (exit {done.returncode}), so no trial can be judged; "
+                 f"its last lines:\n{done.stderr[-3000:]}")
     duration = time.monotonic() - t0
     assert not violations(clean, {}, {}), violations(clean, {}, {})
     shutil.rmtree(clean)

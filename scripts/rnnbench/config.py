@@ -45,7 +45,7 @@ def check(config, schema_path):
 def _long_enough(config):
     """Every model can take every maxlen (the convnet's convolutions need enough words)."""
     for model in config["models"]:
-        need = models.min_maxlen(model)
+        need = models.spec(model).min_maxlen
         short = [n for n in config["maxlens"] if n < need]
         if short:
             raise RnnbenchError(f"config maxlens: {short[0]} is too short for model {model}, which needs at least "

@@ -42,7 +42,15 @@ class Model:
     extra_bias: bool = False  # GRU's reset_after recurrent bias
     bidirectional: bool = False
     xla: bool = True          # jit_compile "auto": XLA where it measured faster (README, Speed)
+    min_maxlen: int = 1       # the shortest reviews it can take
 
+
+BOW_HIDDEN = 16
+BIGRAM_BUCKETS = 2 ** 16            # hashed bigram ids, after the num_words unigram ids
+CONV_FILTERS, CONV_KERNEL, CONV_POOL = 32, 7, 5
+HEADS, FEED_FORWARD = 2, 32          # key size: embedding // HEADS
+# The convnet's two valid convolutions and pooling: T-6 steps, pooled to (T-6)//5 >= 7 for the second.
+CONV_MIN_MAXLEN = CONV_POOL * CONV_KERNEL + CONV_KERNEL - 1
 
 # Colours told apart by family: greys for the bags, brown for the convnet, the article's blue, red and
 # green for its cells (purple for the bidirectional LSTM), orange for attention. Price steps: the
@@ -52,7 +60,7 @@ MODELS = {
     # XLA compiles CategoryEncoding's scatter into a loop that takes minutes per epoch on CPU.
     "bow": Model("bag-of-words", "bag", "#6b6b6b", xla=False),
     "bigram_bag": Model("bag of bigrams", "bag", "#a8a8a8", "bow"),
-    "cnn": Model("1D convnet", "convolution", "#8c564b", "bow"),
+    "cnn": Model("1D convnet", "convolution", "#8c564b", "bow", min_maxlen=CONV_MIN_MAXLEN),
     "simple_rnn": Model("SimpleRNN", "recurrent", "#1f77b4", "bow", "SimpleRNN", gates=1),
     "lstm": Model("LSTM", "recurrent", "#d62728", "simple_rnn", "LSTM", gates=4),
     "gru": Model("GRU", "recurrent", "#2ca02c", "simple_rnn", "GRU", gates=3, extra_bias=True),
@@ -61,23 +69,12 @@ MODELS = {
 }
 ARTICLE = ["bow", "simple_rnn", "lstm", "gru"]  # the article's four: the default grid
 FAMILIES = ["bag", "convolution", "recurrent", "attention"]
-BOW_HIDDEN = 16
-BIGRAM_BUCKETS = 2 ** 16            # hashed bigram ids, after the num_words unigram ids
-CONV_FILTERS, CONV_KERNEL, CONV_POOL = 32, 7, 5
-HEADS, FEED_FORWARD = 2, 32          # key size: embedding // HEADS
 
 
 def spec(name):
     if name not in MODELS:
         raise RnnbenchError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
     return MODELS[name]
-
-
-def min_maxlen(name):
-    """The shortest reviews a model can take: the convnet's two valid convolutions and pooling."""
-    if name == "cnn":
-        return CONV_POOL * CONV_KERNEL + CONV_KERNEL - 1  # T-6 steps, pooled to (T-6)//5 >= 7 for the second
-    return 1
 
 
 def jit_compile(name, setting):
@@ -177,8 +174,8 @@ def build(name, num_words, maxlen, embedding, units):
     from keras import layers
 
     m = spec(name)
-    if maxlen < min_maxlen(name):
-        raise RnnbenchError(f"model {name} needs maxlen of at least {min_maxlen(name)}, not {maxlen}")
+    if maxlen < m.min_maxlen:
+        raise RnnbenchError(f"model {name} needs maxlen of at least {m.min_maxlen}, not {maxlen}")
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="review")
     if name == "bow":
         # Chollet's earlier network: a multi-hot vector of the words, two small dense layers.
