@@ -1,8 +1,9 @@
 import pytest
 
-from helpers import hear_ctrl_c, write_aclimdb, write_archive
+from helpers import write_aclimdb, write_archive
+from rnnbench.entry import hear_ctrl_c
 
-hear_ctrl_c()
+hear_ctrl_c()  # started in the background, the tests that press Ctrl-C would see runs that never stop
 
 
 @pytest.fixture

@@ -41,8 +41,9 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from helpers import ROOT, hear_ctrl_c, write_aclimdb, write_archive
+from helpers import ROOT, write_aclimdb, write_archive
 from rnnbench import files
+from rnnbench.entry import hear_ctrl_c
 
 KINDS = ["ctrl-c", "kill-job", "kill-snakemake", "kill-write"]
 MODELS, MAXLENS, SEEDS, EPOCHS = ["lstm", "bow"], [20], [1, 2], 3

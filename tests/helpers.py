@@ -1,7 +1,6 @@
 """Small real-layout data and fixture results that the tests write for themselves."""
 
 import random
-import signal
 import tarfile
 from pathlib import Path
 
@@ -10,13 +9,6 @@ REAL_DATA = ROOT.parent / "shared" / "data" / "aclImdb-labeled.tar.gz"
 POSITIVE = "great excellent wonderful love superb moving".split()
 NEGATIVE = "bad awful boring waste terrible dull".split()
 FILLER = "the a film movie plot actor scene story it was and of to is".split()
-
-
-def hear_ctrl_c():
-    """Ctrl-C as a terminal gives it. Started in the background (`make test &`, nohup, a CI runner),
-    this process and every Snakemake it starts would inherit SIGINT ignored, and a test that presses
-    Ctrl-C would see a run that never stops."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def write_aclimdb(root, per_class=12, seed=0):

@@ -9,6 +9,13 @@ import threading
 from rnnbench import RnnbenchError
 
 
+def hear_ctrl_c():
+    """Ctrl-C as a terminal gives it: a process started in the background (`nohup ... &`, `&` in a
+    script, many CI runners) inherits SIGINT ignored, and so does every process it starts."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @contextlib.contextmanager
 def logged(log_path):
     """Send this process's output (Python's and TensorFlow's) to log_path.
@@ -45,8 +52,7 @@ def stop_with_snakemake(every=0.5):
     """
     import psutil
 
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    hear_ctrl_c()
 
     try:
         owner = next(p for p in psutil.Process().parents()
