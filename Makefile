@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline test bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
+.PHONY: setup setup-dev browser run run-offline check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -28,8 +28,19 @@ run: setup
 run-offline: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --config source=aclimdb aclimdb_path=$(DATA)
 
+# The quick loop: unit tests only (no Snakemake end to end, no SLURM, no fault trials, no browser,
+# not the timing suite run as tests: make test runs all of those).
+check: setup-dev
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q -m "not e2e" --ignore=tests/benchmarks --durations=5 tests
+
+# Everything (what CI runs), with the slowest tests named so that the time budget stays watched.
 test: setup-dev browser
-	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q tests
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m pytest -q --durations=15 tests
+
+# The README's picture: the report of a finished grid (results/report.html), as a browser shows it.
+REPORT ?= results/report.html
+screenshot: setup-dev browser
+	$(PY) -m rnnbench.screenshot $(REPORT) docs/report.png
 
 # Random faults against the DAG on tiny data (Ctrl-C, kill -9 of a job, of Snakemake, mid-write),
 # half of them beside a busy core; the same command again; nothing may be lost. 1-2 min a trial.

@@ -3,6 +3,13 @@ run the same command again until it completes, and check that nothing was lost.
 
     python tests/faults.py --trials 100 [--seed 1] [--out results/faults]
     python tests/faults.py --replay 17        # trial 17 again, alone (a failed trial prints its seed)
+    python tests/faults.py --trials 4 --given-machine   # make test: each kind once, faster trials
+
+--given-machine measures the float32 peak and the XLA probe once (a run of those two jobs alone) and
+copies them into the uninterrupted run and every trial before it starts, so the trials skip those
+jobs and no fault lands in them:
+`make test` runs four such trials, one of each kind; `make faults` keeps the whole campaign, whose
+faults also hit the peak and the probe.
 
 The faults (trial s gets KINDS[s % 4]; its moment and target are drawn from a generator seeded by s):
   ctrl-c          SIGINT to the process group, as a terminal's Ctrl-C does
@@ -54,10 +61,10 @@ def grid():
     return {(m, n, s) for m in MODELS for n in MAXLENS for s in SEEDS}
 
 
-def command(work, archive):
+def command(work, archive, *options):
     """The user's command: the tiny grid, one-thread runs two at a time, epochs of about a second."""
     return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work), "--cores", "2",
-            "--config", "source=aclimdb", f"aclimdb_path={archive}", f"models=[{','.join(MODELS)}]",
+            *options, "--config", "source=aclimdb", f"aclimdb_path={archive}", f"models=[{','.join(MODELS)}]",
             f"maxlens={MAXLENS}".replace(" ", ""), f"seeds={SEEDS}".replace(" ", ""), f"epochs={EPOCHS}",
             "batch_size=1", "num_words=60", "threads=1"]
 
@@ -234,13 +241,16 @@ def violations(work, finished, interrupted):
     return found
 
 
-def trial(seed, archive, root, duration):
-    """One trial, all of it set by its seed; returns its record (violations empty when all held)."""
+def trial(seed, archive, root, duration, machine=None):
+    """One trial, all of it set by its seed; returns its record (violations empty when all held).
+    machine: a results/machine folder to start from (--given-machine)."""
     rng = random.Random(seed)
     kind, busy = KINDS[seed % len(KINDS)], seed // len(KINDS) % 2 == 1
     work = root / f"trial-{seed}"
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(ROOT / "config", work / "config")
+    if machine:
+        shutil.copytree(machine, work / "results" / "machine")
     cmd = command(work, archive)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("RNNBENCH_HOLD_WRITES", None)
@@ -300,19 +310,38 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="the first trial's seed; trial i has seed + i")
     parser.add_argument("--replay", type=int, help="run the trial of this seed alone")
     parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
+    parser.add_argument("--given-machine", action="store_true",
+                        help="measure the float32 peak and XLA probe once; every trial starts with them")
     args = parser.parse_args(argv)
     hear_ctrl_c()  # or every Snakemake it starts from the background would ignore its Ctrl-C faults
     root = (args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))).resolve()  # Snakemake runs in -d
     root.mkdir(parents=True, exist_ok=True)
     archive = write_archive(write_aclimdb(Path(tempfile.mkdtemp()) / "src", per_class=200), root / "aclImdb.tar.gz")
 
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    machine = None
+    if args.given_machine:  # the peak and the probe alone, measured once for every trial
+        machine = root / "machine"
+        shutil.rmtree(machine, ignore_errors=True)
+        measured = root / "machine-run"
+        shutil.rmtree(measured, ignore_errors=True)
+        shutil.copytree(ROOT / "config", measured / "config")
+        done = subprocess.run(command(measured, archive, "--until", "machine_peak", "xla_probe"), env=env,
+                              capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"faults.py: measuring the peak and the probe failed (exit {done.returncode}); "
+                     f"its last lines:\n{done.stderr[-3000:]}")
+        shutil.copytree(measured / "results" / "machine", machine)
+        shutil.rmtree(measured)
+
     # One uninterrupted run: the check that the grid completes at all, and the span faults are drawn over.
     clean = root / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(ROOT / "config", clean / "config")
+    if machine:
+        shutil.copytree(machine, clean / "results" / "machine")
     t0 = time.monotonic()
-    done = subprocess.run(command(clean, archive), env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-                          capture_output=True, text=True)
+    done = subprocess.run(command(clean, archive), env=env, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"faults.py: the uninterrupted run failed (exit {done.returncode}), so no trial can be judged; "
                  f"its last lines:\n{done.stderr[-3000:]}")
@@ -324,7 +353,7 @@ def main(argv=None):
     seeds = [args.replay] if args.replay is not None else range(args.seed, args.seed + args.trials)
     records = []
     for seed in seeds:
-        record = trial(seed, archive, root, duration)
+        record = trial(seed, archive, root, duration, machine)
         records.append(record)
         print(f"seed {seed}: {record['kind']}{' (busy core)' if record['busy'] else ''}, "
               f"{record.get('hit') or 'the DAG ended first'}, first run exit {record.get('first_exit')}, "

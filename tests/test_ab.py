@@ -119,6 +119,7 @@ def run_ab(repo, ref, out):
                     "--pairs", "10", "--min-effect", "0.2", "--out", str(repo.parent / out)])
 
 
+@pytest.mark.e2e
 def test_ab_flags_a_fifty_percent_slowdown_and_not_an_unchanged_revision(toy_repo, capsys):
     assert run_ab(toy_repo, "fast", "slower") == 1  # working tree: the slow revision
     out = capsys.readouterr().out
@@ -139,6 +140,7 @@ def test_ab_flags_a_fifty_percent_slowdown_and_not_an_unchanged_revision(toy_rep
     assert len(worktrees.stdout.splitlines()) == 1  # the checkout of A is gone
 
 
+@pytest.mark.e2e
 def test_ab_repeats_pairs_while_another_process_is_busy(toy_repo, capsys):
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:

@@ -1,4 +1,5 @@
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,17 @@ def test_bad_config_is_one_line_naming_the_key(change, words):
     with pytest.raises(RnnbenchError) as err:
         config.check(dict(copy.deepcopy(DEFAULTS), **change), SCHEMA)
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def documented_keys():
+    """{key: default as written} from the table of config/README.md (rows `| `key` | `default` | ...`)."""
+    rows = re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", (ROOT / "config" / "README.md").read_text(), re.M)
+    return dict(rows)
+
+
+def test_every_key_of_the_schema_is_documented_with_its_default():
+    schema = yaml.safe_load(SCHEMA.read_text())
+    documented = documented_keys()
+    assert sorted(documented) == sorted(schema["properties"]), "config/README.md's table and the schema differ"
+    for key, default in documented.items():
+        assert yaml.safe_load(default or '""') == DEFAULTS[key], f"config/README.md: default of {key}"

@@ -2,17 +2,16 @@
 
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 
 from helpers import ROOT, build_report as build, write_results
-from rnnbench import analysis, report, summary
+from rnnbench import analysis, report, screenshot, summary
 from rnnbench.models import MODELS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = screenshot.chromium()
 
 
 class Page(HTMLParser):
@@ -144,6 +143,7 @@ def test_peak_sits_beside_achieved_throughput(tmp_path):
                          {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
                          ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
     assert "float32 peak 200.0 GFLOP/s" in page and "a low estimate" not in page
+    assert "in TensorFlow with 2 threads on vm" in " ".join(page.split()) and "TensorFlow with 2 threads per run" in page
     assert "each run on all the cores it was given" in page
     peak.write_text(json.dumps({"gflops_per_second": 120.0, "size": 2048, "repeats": 10, "threads": 2,
                                 "hostname": "vm", "other_cores": 0.9, "disturbed": True, "attempts": 3}))
@@ -171,6 +171,47 @@ def test_timing_warnings(tmp_path):
     assert "overlapped" not in " ".join(analysis.timing_warnings(runs, frame))
     runs["cpus"] = ["0", "0,1"]
     assert "overlapped" in " ".join(analysis.timing_warnings(runs, frame))
+    # Runs that account their own cores per epoch (/proc/stat) are not judged by the load average.
+    frame["disturbed"] = False
+    assert "load average" not in " ".join(analysis.timing_warnings(runs, frame))
+
+
+def test_too_few_seeds_name_no_winner_and_intervals_stay_inside_0_100(tmp_path):
+    """Two seeds far apart: Student's t of 12.7 gave "60.7% ± 123.6" and an axis from -50% to 150%."""
+    metrics, _ = write_results(tmp_path, models=("bow", "lstm", "transformer"), maxlens=(200,), seeds=(1, 2))
+    runs = summary.collect(metrics)
+    for model, accuracies in {"bow": [0.52, 0.55], "lstm": [0.50, 0.58], "transformer": [0.93, 0.29]}.items():
+        runs.loc[runs["model"] == model, "test_accuracy"] = accuracies  # the tiny run of the issue: 50-61%
+    by_config = summary.by_config(runs)
+    assert 100 * by_config["test_accuracy_ci95"].max() > 100  # the case of the issue
+    verdict = " ".join(analysis.verdict(runs, by_config))
+    assert "With 2 seeds the models cannot be told apart" in verdict and "is the most accurate" not in verdict
+    assert re.search(r"About \d+ seeds per configuration would tell", verdict) or "not tell" in verdict
+    texts = [row["cells"][0][1] for row in report.table_rows(by_config)]
+    for text in texts:
+        numbers = [float(x) for x in re.findall(r"-?\d+\.\d", text)]
+        if "[" in text:
+            assert 0 <= numbers[1] <= numbers[0] <= numbers[2] <= 100, text
+    assert any("[" in t for t in texts) and any("±" in t for t in texts)
+    # The default grid's kind of spread still names its winner.
+    runs.loc[runs["model"] == "transformer", "test_accuracy"] = [0.91, 0.912]
+    verdict = " ".join(analysis.verdict(runs, summary.by_config(runs)))
+    assert "cannot be told apart" not in verdict and "Transformer@200 is the most accurate" in verdict
+
+
+def test_seeds_to_separate_follows_student_t():
+    from scipy import stats
+
+    runs = pd.DataFrame({"model": ["a", "a", "b", "b"], "maxlen": [1] * 4, "test_accuracy": [0.80, 0.82, 0.85, 0.87]})
+    n = analysis.seeds_to_separate(runs, 0.05)  # pooled sd 0.01414
+    t = lambda n: stats.t.ppf(0.975, 2 * n - 2) * 0.02 / 2 ** 0.5 * (2 / n) ** 0.5
+    assert t(n) < 0.05 <= t(n - 1) if n > 2 else t(n) < 0.05
+    assert analysis.seeds_to_separate(runs, 0.0) is None
+
+
+def test_thread_counts_read_as_words():
+    assert report.threads([1]) == "1 thread" and report.threads([2]) == "2 threads"
+    assert report.threads([1, 2]) == "1, 2 threads"
 
 
 def test_the_page_says_what_a_time_means():
@@ -181,23 +222,21 @@ def test_the_page_says_what_a_time_means():
     assert report.placement(pd.DataFrame({"cores": [2]})).startswith("each run on all the cores")  # older runs
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
                     reason="needs Debian's chromium (make browser installs it; in CI it must be there)")
 def test_report_in_headless_chromium(tmp_path):
-    from playwright.sync_api import sync_playwright
+    from PIL import Image
 
     build(tmp_path, models=tuple(MODELS))  # all eight: legend, colours and table at their widest
     errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with screenshot.browser_page() as page:
         page.on("pageerror", lambda err: errors.append(str(err)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         requests = []
         page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
         page.goto((tmp_path / "report.html").as_uri())
-        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        screenshot.save(page, tmp_path / "report.png")  # as make screenshot draws the README's picture
         # Sorting by a header reorders the rows: the script runs.
         first = page.locator("table.sortable tbody tr td").first.inner_text()
         page.locator("table.sortable th", has_text="fit time").click()
@@ -206,8 +245,9 @@ def test_report_in_headless_chromium(tmp_path):
         widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
         # The comparison table fits a 1280 px window: no column cut off behind a scroll bar.
         scroll = page.evaluate("(e => [e.scrollWidth, e.clientWidth])(document.querySelector('#table .scroll'))")
-        browser.close()
     assert errors == [] and requests == []
     assert all(w > 0 for w in widths)
     assert scroll[0] <= scroll[1], f"the comparison table is {scroll[0]} px wide in a {scroll[1]} px column"
-    assert (tmp_path / "report.png").stat().st_size > 10_000
+    with Image.open(tmp_path / "report.png") as picture:
+        assert picture.size == (screenshot.WIDTH, screenshot.HEIGHT) and len(picture.getcolors(256)) > 8
+    assert (tmp_path / "report.png").stat().st_size < 250_000

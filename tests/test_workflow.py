@@ -10,9 +10,11 @@ import sys
 import pandas as pd
 import pytest
 
-from helpers import ROOT, write_aclimdb, write_archive
-from rnnbench import data
+from helpers import ROOT, give_machine, write_aclimdb, write_archive
+from rnnbench import data, files
 from rnnbench.models import MODELS
+
+pytestmark = pytest.mark.e2e
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
@@ -100,18 +102,36 @@ def test_keras_source_offline_stops_before_any_job(tmp_path):
     assert not (work / "results").exists()
 
 
-def test_whole_dag_on_tiny_data(tmp_path):
-    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
-    work = workdir(tmp_path)
-    snakemake(work, "--config", *TINY, f"aclimdb_path={archive}")
+@pytest.fixture(scope="module")
+def tiny_dag(tmp_path_factory):
+    """The article's four models x two maxlens x two seeds on tiny data, run once for the tests that
+    read it: the only tiny run that measures the float32 peak and the XLA probes for real."""
+    tmp = tmp_path_factory.mktemp("tiny-dag")
+    archive = write_archive(write_aclimdb(tmp / "src"), tmp / "aclImdb.tar.gz")
+    work = workdir(tmp)
+    args = ["--config", *TINY, f"aclimdb_path={archive}"]
+    snakemake(work, *args)
+    return work, args
+
+
+def test_whole_dag_on_tiny_data(tiny_dag):
+    work, _ = tiny_dag
     results = work / "results"
     check_outputs(results, {(m, n, s) for m in ("bow", "simple_rnn", "lstm", "gru") for n in (20, 30) for s in (1, 2)})
-    # Snakemake's own report of the same figures and tables.
-    snakemake(work, "--config", *TINY, f"aclimdb_path={archive}", "--report", "results/snakemake-report.html")
-    assert (results / "snakemake-report.html").stat().st_size > 100_000
-    # Nothing to do a second time; a changed training setting reruns training only.
-    assert "Nothing to be done" in snakemake(work, "-n", "--config", *TINY, f"aclimdb_path={archive}").stdout
-    counts = job_counts(snakemake(work, "-n", "--config", *TINY, "epochs=2", f"aclimdb_path={archive}").stdout)
+    assert not files.read_json(results / "machine" / "float32_peak.json").get("given")
+    assert len(list((results / "machine").glob("xla-*/*.json"))) == 6  # simple_rnn, lstm, gru x 2 maxlens
+
+
+def test_snakemake_report_of_the_same_figures(tiny_dag):
+    work, args = tiny_dag
+    snakemake(work, *args, "--report", "results/snakemake-report.html")
+    assert (work / "results" / "snakemake-report.html").stat().st_size > 100_000
+
+
+def test_a_changed_training_setting_reruns_training_only(tiny_dag):
+    work, args = tiny_dag
+    assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
+    counts = job_counts(snakemake(work, "-n", *args, "epochs=2").stdout)
     assert counts["train"] == 16 and "prepare" not in counts and "pad" not in counts
 
 
@@ -120,6 +140,7 @@ def test_all_eight_models_on_tiny_data(tmp_path):
     report shows all eight."""
     archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
+    give_machine(work, MODELS, [48])
     tiny = [t for t in TINY if not t.startswith(("maxlens", "seeds"))]
     snakemake(work, "--configfile", str(work / "config" / "extended.yaml"),
               "--config", *tiny, "maxlens=[48]", "seeds=[1]", f"aclimdb_path={archive}")
@@ -139,6 +160,7 @@ def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path)
     archive = write_archive(tree, tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     args = ["source=aclimdb", "models=[bow]", "maxlens=[20]", "seeds=[1]", "epochs=1", "num_words=60"]
+    give_machine(work, ["bow"], [20])
     snakemake(work, "--config", *args, f"aclimdb_path={archive}")
     results = work / "results"
     before = snapshot(results)
@@ -177,12 +199,16 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
 
     import psutil
 
+    EPOCHS = 8
+
     # Epochs of about a second (320 steps of one review): with 24 reviews an epoch took 0.04 s, and the
-    # whole run could finish between the test's look at epochs.json and the signal.
+    # whole run could finish between the test's look at epochs.json and the signal. Eight of them leave
+    # six seconds between that look and the run's end (it had forty; the rerun trained them all).
     archive = write_archive(write_aclimdb(tmp_path / "src", per_class=200), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]",
-            "seeds=[1]", "epochs=40", "batch_size=1", "num_words=60"]
+            "seeds=[1]", f"epochs={EPOCHS}", "batch_size=1", "num_words=60"]
+    give_machine(work, ["lstm"], [20])
     state = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1" / ".resume" / "epochs.json"
     # Its own process group, as a shell gives a foreground command: Ctrl-C signals the whole group.
     proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
@@ -202,7 +228,7 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
     assert stop == "Ctrl-C" or code != 0  # on Ctrl-C Snakemake itself may exit 0 after stopping its jobs
     psutil.wait_procs(jobs, timeout=60)
     done_before = len(json.loads(state.read_text()))
-    assert done_before < 40 and not (state.parent.parent / "metrics.json").exists()
+    assert done_before < EPOCHS and not (state.parent.parent / "metrics.json").exists()
 
     snakemake(work, *args)
     run = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1"
@@ -210,6 +236,6 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
     # The last checkpoint is the last finished epoch: the one being saved when the kill came may be redone.
     assert metrics["resumed"] is True and done_before - 1 <= metrics["resumed_at_epoch"] <= done_before
     history = pd.read_csv(run / "history.csv")
-    assert list(history["epoch"]) == list(range(1, 41))
+    assert list(history["epoch"]) == list(range(1, EPOCHS + 1))
     summary = pd.read_csv(work / "results" / "summary.csv")
     assert len(summary) == 1 and not (run / ".resume").exists()

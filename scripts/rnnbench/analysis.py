@@ -208,7 +208,10 @@ def timing_warnings(runs, histories):
     out += _overlaps(runs)
     cores = runs["cores"].astype(float).fillna(runs["threads"].astype(float)).clip(lower=1)
     load = runs[["load_start", "load_end"]].astype(float).max(axis=1)
-    loaded = runs[load > HIGH_LOAD_PER_CORE * cores]
+    # The load average only for runs without per-core accounting (older ones): two pinned runs, their
+    # threads and Snakemake make a load of 3 on 2 cores by themselves, and a fresh-clone grid
+    # (2026-12-01, AMD EPYC) drew this warning for 2 runs whose epochs /proc/stat found undisturbed.
+    loaded = runs[load > HIGH_LOAD_PER_CORE * cores] if "disturbed" not in histories else runs.iloc[:0]
     if len(loaded):
         out.append(f"{len(loaded)} runs saw a load average above {HIGH_LOAD_PER_CORE}× the machine's cores (other work on "
                    "the machine): " + ", ".join(f"{name(r.model, r.maxlen)} seed {r.seed} ({max(r.load_start, r.load_end):.1f})"
@@ -285,9 +288,64 @@ def duration(seconds):
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
+def accuracy_bounds(mean, half):
+    """The 95% interval of a mean accuracy, kept inside 0-1: with two seeds Student's t is 12.7,
+    and 60.7% ± 123.6 once read as an interval from -63% to 184%."""
+    return max(0.0, mean - half), min(1.0, mean + half)
+
+
+def accuracy_text(mean, half, unit=""):
+    """"88.4 ± 1.1", or the interval itself where ± would leave 0-100: "60.7 [0.0, 100.0]"."""
+    text = f"{100 * mean:.1f}{unit}"
+    if np.isnan(half):
+        return text
+    low, high = accuracy_bounds(mean, half)
+    if (low, high) == (mean - half, mean + half):
+        return f"{text} ± {100 * half:.1f}"
+    return f"{text} [{100 * low:.1f}, {100 * high:.1f}]"
+
+
 def _pct(row):
-    ci = row["test_accuracy_ci95"]
-    return f"{100 * row['test_accuracy_mean']:.1f}%" + ("" if np.isnan(ci) else f" ± {100 * ci:.1f}")
+    return accuracy_text(row["test_accuracy_mean"], row["test_accuracy_ci95"], "%")
+
+
+SEEDS_SHOWN = 100  # beyond this, "more than 100 seeds"
+
+
+def seeds_to_separate(runs, gap):
+    """Seeds per configuration for the 95% Welch interval of a difference of `gap` (accuracy, 0-1)
+    to exclude zero, from the runs' pooled seed spread: the smallest n with t(2n-2) s sqrt(2/n) < gap.
+    None when the runs show no spread or no gap."""
+    groups = [g["test_accuracy"].astype(float).to_numpy() for _, g in runs.groupby(["model", "maxlen"])]
+    groups = [g for g in groups if len(g) > 1]
+    if not groups or gap <= 0:
+        return None
+    sd = float(np.sqrt(sum((len(g) - 1) * g.var(ddof=1) for g in groups) / sum(len(g) - 1 for g in groups)))
+    if sd == 0:
+        return None
+    for n in range(2, SEEDS_SHOWN + 1):
+        if stats.t.ppf(1 - (1 - CONFIDENCE) / 2, 2 * n - 2) * sd * np.sqrt(2 / n) < gap:
+            return n
+    return SEEDS_SHOWN + 1
+
+
+def indistinct(runs, table):
+    """A sentence when every configuration lies inside the most accurate one's 95% interval: too few
+    seeds to name a winner. None otherwise (or with one seed, which the report's notes cover)."""
+    best = table["test_accuracy_mean"].idxmax()
+    mean, half = table.loc[best, "test_accuracy_mean"], table.loc[best, "test_accuracy_ci95"]
+    if len(table) < 2 or np.isnan(half) or table["test_accuracy_mean"].min() < mean - half:
+        return None
+    seeds = sorted(runs["seed"].unique())
+    low, high = accuracy_bounds(mean, half)
+    n = seeds_to_separate(runs, mean - table["test_accuracy_mean"].min())
+    need = ("" if n is None else
+            f" About {n} seeds per configuration would tell the most from the least accurate apart at this spread."
+            if n <= SEEDS_SHOWN else f" At this spread even {SEEDS_SHOWN} seeds per configuration would not tell "
+            "the most from the least accurate apart.")
+    return (f"With {len(seeds)} seeds the models cannot be told apart: every configuration lies inside the 95% "
+            f"interval of the most accurate one ({name(*best)}, {100 * low:.1f}-{100 * high:.1f}%), so none is named "
+            "the winner." + need)
 
 
 def _buys(s):
@@ -329,10 +387,13 @@ def verdict(runs, by_config):
     out = [h] if (h := headline(table, runs)) else []
     tested = runs["test_samples"].dropna() if "test_samples" in runs else []
     reviews = f"the {int(tested.max()):,} test reviews" if len(tested) else "the test reviews"
-    out += [f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on {reviews}, "
-           f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training."]
     half = table.loc[best, "test_accuracy_ci95"]
-    if not np.isnan(half):
+    if tie := indistinct(runs, table):
+        out.append(tie)
+    else:
+        out.append(f"{name(*best)} is the most accurate: {_pct(table.loc[best])} on {reviews}, "
+                   f"after {duration(table.loc[best, 'fit_seconds_mean'])} of training.")
+    if not np.isnan(half):  # the cheapest of those the seeds cannot tell from the best
         close = table[table["test_accuracy_mean"] >= table.loc[best, "test_accuracy_mean"] - half]
         cheap = close["fit_seconds_mean"].idxmin()
         if cheap != best:

@@ -56,9 +56,14 @@ def compute_figure(by_config, epochs, path):
     frame = by_config.assign(total_flops=by_config["train_flops_per_epoch"] * epochs)
     for ax, (col, label) in zip(axes, xs.items()):
         for row in frame.itertuples():
-            ci = row.test_accuracy_ci95
-            xerr = row.fit_seconds_ci95 if col == "fit_seconds_mean" and not np.isnan(row.fit_seconds_ci95) else None
-            ax.errorbar(getattr(row, col), 100 * row.test_accuracy_mean, yerr=None if np.isnan(ci) else 100 * ci,
+            ci, yerr = row.test_accuracy_ci95, None
+            if not np.isnan(ci):  # the interval as the verdict gives it: inside 0-100%
+                low, high = analysis.accuracy_bounds(row.test_accuracy_mean, ci)
+                yerr = [[100 * (row.test_accuracy_mean - low)], [100 * (high - row.test_accuracy_mean)]]
+            xerr = None
+            if col == "fit_seconds_mean" and not np.isnan(row.fit_seconds_ci95):  # a log axis: above zero
+                xerr = [[min(row.fit_seconds_ci95, 0.9 * row.fit_seconds_mean)], [row.fit_seconds_ci95]]
+            ax.errorbar(getattr(row, col), 100 * row.test_accuracy_mean, yerr=yerr,
                         xerr=xerr, fmt=marker(row.maxlen, maxlens), color=COLORS[row.model], ms=8, capsize=3)
         pts = frame.set_index(["model", "maxlen"]).loc[frontier]
         ax.plot(pts[col], 100 * pts["test_accuracy_mean"], "--", color="#999", lw=1, zorder=0)
@@ -139,12 +144,11 @@ def _fmt(value, spec, scale=1):
 def table_rows(by_config, peak_gflops=None):
     rows = []
     for r in by_config.itertuples():
-        ci = "" if np.isnan(r.test_accuracy_ci95) else f" ± {100 * r.test_accuracy_ci95:.1f}"
         rows.append({
             "model": r.model, "label": MODELS[r.model].label, "family": MODELS[r.model].family,
             "maxlen": r.maxlen, "n": r.n,
             "cells": [
-                (r.test_accuracy_mean, f"{100 * r.test_accuracy_mean:.1f}{ci}"),
+                (r.test_accuracy_mean, analysis.accuracy_text(r.test_accuracy_mean, r.test_accuracy_ci95)),
                 (r.test_accuracy_last, _fmt(r.test_accuracy_last, ".1f", 100)),
                 (r.best_val_accuracy, f"{100 * r.best_val_accuracy:.1f} ({r.best_epoch:.1f})"),
                 (r.fit_seconds_mean, analysis.duration(r.fit_seconds_mean)),
@@ -197,7 +201,7 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "verdict": analysis.verdict(runs, by_config),
         "rows": table_rows(by_config, peak["gflops_per_second"] if peak else None),
-        "peak": peak or {},
+        "peak": dict(peak, threads_text=threads([peak["threads"]])) if peak else {},
         "steps": analysis.price_steps(runs),
         "claims": analysis.claims(runs),
         "warnings": analysis.timing_warnings(runs, histories),
@@ -207,7 +211,7 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "machine": {
             "hosts": ", ".join(sorted(fp["hostname"].unique())), "cpu": ", ".join(sorted(fp["cpu"].unique())),
             "cores": ", ".join(map(str, sorted(fp["cores"].unique()))),
-            "threads": ", ".join(map(str, sorted(fp["threads"].unique()))),
+            "threads": threads(sorted(fp["threads"].unique())),
             "placement": placement(fp),
             "gpu": ", ".join(sorted({g for gs in fp["gpu"] for g in gs})) or "none",
             "software": f"Python {first['fingerprint']['python']}, TensorFlow {first['fingerprint']['tensorflow']}, "
@@ -218,6 +222,11 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "config": cfg,
         "colors": COLORS,
     }
+
+
+def threads(counts):
+    """"1 thread", "2 threads", "1, 2 threads"."""
+    return ", ".join(map(str, counts)) + (" thread" if list(counts) == [1] else " threads")
 
 
 def placement(fingerprints):
