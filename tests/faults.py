@@ -59,6 +59,15 @@ SEEDS = list(DEFAULT_SEEDS)  # the grid's seeds, set by main (--seeds 1 in make 
 HOLD = 0.3  # seconds a temporary file waits for its rename in kill-write trials
 
 
+def fresh_work(work, machine=None):
+    """An empty workdir with the project's config (and, given, a results/machine folder to start from)."""
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(ROOT / "config", work / "config")
+    if machine:
+        shutil.copytree(machine, work / "results" / "machine")
+    return work
+
+
 def grid():
     return {(m, n, s) for m in MODELS for n in MAXLENS for s in SEEDS}
 
@@ -248,11 +257,7 @@ def trial(seed, archive, root, duration, writes, machine=None):
     machine: a results/machine folder to start from (--given-machine)."""
     rng = random.Random(seed)
     kind, busy = KINDS[seed % len(KINDS)], seed // len(KINDS) % 2 == 1
-    work = root / f"trial-{seed}"
-    shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(ROOT / "config", work / "config")
-    if machine:
-        shutil.copytree(machine, work / "results" / "machine")
+    work = fresh_work(root / f"trial-{seed}", machine)
     cmd = command(work, archive)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("RNNBENCH_HOLD_WRITES", None)
@@ -327,9 +332,7 @@ def main(argv=None):
     if args.given_machine:  # the peak and the probe alone, measured once for every trial
         machine = root / "machine"
         shutil.rmtree(machine, ignore_errors=True)
-        measured = root / "machine-run"
-        shutil.rmtree(measured, ignore_errors=True)
-        shutil.copytree(ROOT / "config", measured / "config")
+        measured = fresh_work(root / "machine-run")
         done = subprocess.run(command(measured, archive, "--until", "machine_peak", "xla_probe"), env=env,
                               capture_output=True, text=True)
         if done.returncode:
@@ -339,14 +342,10 @@ def main(argv=None):
         shutil.rmtree(measured)
 
     # One uninterrupted run: the check that the grid completes at all, and the span faults are drawn over.
-    clean = root / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(ROOT / "config", clean / "config")
-    if machine:
-        shutil.copytree(machine, clean / "results" / "machine")
+    clean = fresh_work(root / "clean", machine)
     t0 = time.monotonic()
     # Each temporary file held a moment, so that polling sees every one: the kill-write trials aim
-    # at the n-th of them (about 45 on the two-seed grid, 25 on one seed).
+    # at the n-th of them (25 on the one-seed grid with the machine given, 2026-12-01).
     with open(root / "clean.log", "w") as log:
         done = subprocess.Popen(command(clean, archive), env=dict(env, RNNBENCH_HOLD_WRITES="0.05"),
                                 stdout=log, stderr=subprocess.STDOUT)

@@ -16,7 +16,8 @@ def test_each_kind_of_fault_loses_nothing(tmp_path, monkeypatch):
     """Four trials, one of each kind, each delivered while the DAG runs (seeds 9-12 draw their
     moments mid-run; the Ctrl-C comes beside a busy core), on the grid of one seed (LSTM and
     bag-of-words), with the peak and the probe measured once and given to every trial. Ten trials of
-    the two-seed grid took 17 min of make test (1,031 s, 2026-12-01); the campaign of 100 is make
+    the two-seed grid took 1,031 s of make test (the issue's measurement, 2026-12-01, AMD EPYC, beside a
+    busy core); four take 201 s here (2026-12-01, AMD EPYC, fresh clone, nothing else running); the campaign of 100 is make
     faults. The folder is given as make faults gives it, relative to where the harness was started."""
     monkeypatch.chdir(tmp_path)
     assert faults.main(["--trials", "4", "--seed", "9", "--seeds", "1", "--given-machine", "--out", "faults"]) == 0

@@ -19,8 +19,9 @@ def test_tiny_dag_on_slurm(tmp_path):
     archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     # The plugin first asks SLURM about a job 40 s after submitting it, and again 40 s after each
-    # answer that saw a job finish: on this one-node cluster the test waited more than it ran
-    # (322 s, 2026-12-01). Every 2 s here; the profile keeps the plugin's default for real clusters.
+    # answer that saw a job finish: the test took 322 s with two seeds (the measurement,
+    # 2026-12-01, AMD EPYC, beside a busy core). Asked every 2 s, with one seed: 124 s (fresh clone,
+    # same day and CPU, nothing else running). The profile keeps the plugin's default for real clusters.
     args = ["--workflow-profile", str(ROOT / "profiles" / "slurm"), "--slurm-status-command", "squeue",
             "--slurm-init-seconds-before-status-checks", "2",
             "--set-threads", f"train={os.cpu_count()}", f"machine_peak={os.cpu_count()}", "--set-resources", "train:mem_mb=2000",

@@ -209,8 +209,9 @@ def timing_warnings(runs, histories):
     cores = runs["cores"].astype(float).fillna(runs["threads"].astype(float)).clip(lower=1)
     load = runs[["load_start", "load_end"]].astype(float).max(axis=1)
     # The load average only for runs without per-core accounting (older ones): two pinned runs, their
-    # threads and Snakemake make a load of 3 on 2 cores by themselves, and a fresh-clone grid
-    # (2026-12-01, AMD EPYC) drew this warning for 2 runs whose epochs /proc/stat found undisturbed.
+    # threads and Snakemake make a load of 3 on 2 cores by themselves: a fresh-clone default grid
+    # (2026-12-01, AMD EPYC, the aclImdb archive) drew this warning for 5 runs (loads 3.0-3.2) of which
+    # /proc/stat found none disturbed.
     loaded = runs[load > HIGH_LOAD_PER_CORE * cores] if "disturbed" not in histories else runs.iloc[:0]
     if len(loaded):
         out.append(f"{len(loaded)} runs saw a load average above {HIGH_LOAD_PER_CORE}× the machine's cores (other work on "
@@ -299,9 +300,9 @@ def accuracy_text(mean, half, unit=""):
     text = f"{100 * mean:.1f}{unit}"
     if np.isnan(half):
         return text
-    low, high = accuracy_bounds(mean, half)
-    if (low, high) == (mean - half, mean + half):
+    if 0 <= mean - half and mean + half <= 1:
         return f"{text} ± {100 * half:.1f}"
+    low, high = accuracy_bounds(mean, half)
     return f"{text} [{100 * low:.1f}, {100 * high:.1f}]"
 
 
@@ -336,14 +337,13 @@ def indistinct(runs, table):
     mean, half = table.loc[best, "test_accuracy_mean"], table.loc[best, "test_accuracy_ci95"]
     if len(table) < 2 or np.isnan(half) or table["test_accuracy_mean"].min() < mean - half:
         return None
-    seeds = sorted(runs["seed"].unique())
     low, high = accuracy_bounds(mean, half)
     n = seeds_to_separate(runs, mean - table["test_accuracy_mean"].min())
     need = ("" if n is None else
             f" About {n} seeds per configuration would tell the most from the least accurate apart at this spread."
             if n <= SEEDS_SHOWN else f" At this spread even {SEEDS_SHOWN} seeds per configuration would not tell "
             "the most from the least accurate apart.")
-    return (f"With {len(seeds)} seeds the models cannot be told apart: every configuration lies inside the 95% "
+    return (f"With {runs['seed'].nunique()} seeds the models cannot be told apart: every configuration lies inside the 95% "
             f"interval of the most accurate one ({name(*best)}, {100 * low:.1f}-{100 * high:.1f}%), so none is named "
             "the winner." + need)
 
