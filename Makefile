@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
+.PHONY: setup setup-dev browser run run-offline budget check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -28,6 +28,11 @@ run: setup
 run-offline: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --config source=aclimdb aclimdb_path=$(DATA)
 
+# A tuning budget (docs/budget.md): every model trained to its best and a random search, about an
+# hour on 2 cores, in results/budget/ beside the default grid's results.
+budget: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --configfile config/budget.yaml --config source=aclimdb aclimdb_path=$(DATA)
+
 # The quick loop: unit tests only (no Snakemake end to end, no SLURM, no fault trials, no browser,
 # not the timing suite run as tests: make test runs all of those).
 check: setup-dev
@@ -44,9 +49,11 @@ screenshot: setup-dev browser
 
 # Random faults against the DAG on tiny data (Ctrl-C, kill -9 of a job, of Snakemake, mid-write),
 # half of them beside a busy core; the same command again; nothing may be lost. 1-2 min a trial.
+# The grid holds a search of one trial per run too (SEARCH=0: the grid alone).
 TRIALS ?= 100
+SEARCH ?= 1
 faults: setup-dev
-	TF_CPP_MIN_LOG_LEVEL=2 $(PY) tests/faults.py --trials $(TRIALS) --out results/faults
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) tests/faults.py --trials $(TRIALS) --search $(SEARCH) --out results/faults
 
 # Timing regression suite: time it, compare with the committed baseline of this machine kind.
 BASELINE ?= tests/benchmarks/baseline.json

@@ -7,5 +7,8 @@ inp = snakemake.input
 with logged(snakemake.log[0]):
     figures = {"compute": inp.compute}
     figures.update({"history-" + Path(p).stem.replace("-maxlen", "-"): p for p in inp.history})
+    if "budget_figure" in inp.keys():
+        figures["budget"] = inp.budget_figure
     report.render(inp.runs, inp.by_config, inp.metrics, inp.histories, figures, inp.template, inp.style,
-                  snakemake.output[0], data_meta=inp.data, peak=inp.peak)
+                  snakemake.output[0], data_meta=inp.data, peak=inp.peak,
+                  search_csv=inp.get("search"), budget_csv=inp.get("budget"))

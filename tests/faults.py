@@ -4,6 +4,7 @@ run the same command again until it completes, and check that nothing was lost.
     python tests/faults.py --trials 100 [--seed 1] [--out results/faults]
     python tests/faults.py --replay 17        # trial 17 again, alone (a failed trial prints its seed)
     python tests/faults.py --trials 4 --seeds 1 --given-machine   # make test: each kind once, shorter
+    python tests/faults.py --trials 8 --search 1                   # a search's trials in the grid too
 
 --given-machine measures the float32 peak and the XLA probe once (a run of those two jobs alone) and
 copies them into the uninterrupted run and every trial before it starts, so the trials skip those
@@ -37,6 +38,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -56,6 +58,7 @@ KINDS = ["ctrl-c", "kill-job", "kill-snakemake", "kill-write"]
 MODELS, MAXLENS, EPOCHS = ["lstm", "bow"], [20], 3
 DEFAULT_SEEDS = (1, 2)
 SEEDS = list(DEFAULT_SEEDS)  # the grid's seeds, set by main (--seeds 1 in make test: half the runs)
+SEARCH = [0]  # trials of a search per model x maxlen x seed (--search; make faults: 1)
 HOLD = 0.3  # seconds a temporary file waits for its rename in kill-write trials
 
 
@@ -69,7 +72,9 @@ def fresh_work(work, machine=None):
 
 
 def grid():
-    return {(m, n, s) for m in MODELS for n in MAXLENS for s in SEEDS}
+    """The runs: (model, maxlen, seed), and (model, maxlen, seed, trial) for the search's trials."""
+    runs = {(m, n, s) for m in MODELS for n in MAXLENS for s in SEEDS}
+    return runs | {run + (t,) for run in runs for t in range(1, SEARCH[0] + 1)}
 
 
 def command(work, archive, *options):
@@ -77,11 +82,21 @@ def command(work, archive, *options):
     return [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "-d", str(work), "--cores", "2",
             *options, "--config", "source=aclimdb", f"aclimdb_path={archive}", f"models=[{','.join(MODELS)}]",
             f"maxlens={MAXLENS}".replace(" ", ""), f"seeds={SEEDS}".replace(" ", ""), f"epochs={EPOCHS}",
-            "batch_size=1", "num_words=60", "threads=1"]
+            "batch_size=1", "num_words=60", "threads=1", *search_config()]
+
+
+def search_config():
+    """The search's trials, under converge with a patience of 2: each stops at the cap of EPOCHS at the
+    latest, so that its history holds epochs 1..EPOCHS like the grid's runs, whether it stopped or not."""
+    if not SEARCH[0]:
+        return []
+    return ["patience=2", f"search={{trials: {SEARCH[0]}, batch_size: [1], embedding: [8], units: [8]}}"]
 
 
 def run_dir(work, run):
-    model, maxlen, seed = run
+    model, maxlen, seed, *trial = run
+    if trial:
+        return work / "results" / "search" / model / f"maxlen{maxlen}" / f"seed{seed}" / f"trial{trial[0]}"
     return work / "results" / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
 
 
@@ -109,12 +124,14 @@ def jobs(proc):
 
 
 def training_jobs(proc):
-    """[(process, run)] of the training jobs running under proc (log results/logs/train/{model}-maxlen{N}-seed{S}.log)."""
+    """[(process, run)] of the training jobs running under proc (log
+    results/logs/train/{model}-maxlen{N}-seed{S}[-trial{T}].log)."""
     found = []
     for p, log in jobs(proc):
-        if log.parent.name == "train":
-            model, maxlen, seed = log.stem.rsplit("-", 2)
-            found.append((p, (model, int(maxlen[6:]), int(seed[4:]))))
+        named = re.fullmatch(r"(.+)-maxlen(\d+)-seed(\d+)(?:-trial(\d+))?", log.stem)
+        if log.parent.name == "train" and named:
+            model, *numbers = named.groups()
+            found.append((p, (model, *(int(n) for n in numbers if n is not None))))
     return found
 
 
@@ -216,8 +233,13 @@ def violations(work, finished, interrupted):
     found, results = [], work / "results"
     summary = pd.read_csv(results / "summary.csv")
     rows = list(zip(summary["model"], summary["maxlen"], summary["seed"]))
-    if sorted(rows) != sorted(grid()):
+    if sorted(rows) != sorted(run for run in grid() if len(run) == 3):
         found.append(f"summary.csv rows {sorted(rows)} are not the grid, once each")
+    if SEARCH[0]:
+        trials = pd.read_csv(results / "search.csv")
+        rows = list(zip(trials["model"], trials["maxlen"], trials["seed"], trials["trial"]))
+        if sorted(rows) != sorted(run for run in grid() if len(run) == 4):
+            found.append(f"search.csv rows {sorted(rows)} are not the search's trials, once each")
     for run in sorted(grid()):
         folder = run_dir(work, run)
         epochs = list(pd.read_csv(folder / "history.csv")["epoch"])
@@ -318,10 +340,12 @@ def main(argv=None):
     parser.add_argument("--replay", type=int, help="run the trial of this seed alone")
     parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
     parser.add_argument("--seeds", type=int, nargs="+", help="the tiny grid's seeds (default 1 2)")
+    parser.add_argument("--search", type=int, default=0, help="trials of a search per model x maxlen x seed")
     parser.add_argument("--given-machine", action="store_true",
                         help="measure the float32 peak and XLA probe once; every trial starts with them")
     args = parser.parse_args(argv)
     SEEDS[:] = args.seeds or DEFAULT_SEEDS  # the grid of command(), grid() and the checks
+    SEARCH[0] = args.search
     hear_ctrl_c()  # or every Snakemake it starts from the background would ignore its Ctrl-C faults
     root = (args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))).resolve()  # Snakemake runs in -d
     root.mkdir(parents=True, exist_ok=True)

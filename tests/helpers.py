@@ -86,9 +86,32 @@ def write_results(root, models=ARTICLE, maxlens=(500, 1000), seeds=(1, 2, 3), ep
     return metrics_paths, history_paths
 
 
-def build_report(root, **grid):
-    """Summaries, figures and the page from fixture results under root; returns (html, by_config)."""
-    from rnnbench import files, report, summary
+def write_trials(root, spec):
+    """Trial metrics as the train_trial rule writes them, two seeds a trial:
+    {model: (minutes a trial, [validation accuracies])}; test accuracy = validation - 0.01."""
+    import json
+
+    paths = []
+    for model, (minutes, vals) in spec.items():
+        for i, val in enumerate(vals):
+            trial, seed = i // 2 + 1, i % 2 + 1
+            folder = Path(root) / "search" / model / "maxlen500" / f"seed{seed}" / f"trial{trial}"
+            folder.mkdir(parents=True)
+            cfg = {"trial": trial, "learning_rate": 0.001 * (i + 1), "batch_size": 64, "embedding": 16}
+            if model != "bow":
+                cfg["units"] = 32
+            (folder / "metrics.json").write_text(json.dumps({
+                "model": model, "maxlen": 500, "seed": seed, "config": cfg, "best_val_accuracy": val,
+                "test_accuracy": val - 0.01, "best_epoch": 3, "epochs": 6, "stopped": "patience",
+                "fit_seconds": 60 * minutes, "seconds_to_best": 30 * minutes}))
+            paths.append(folder / "metrics.json")
+    return paths
+
+
+def build_report(root, trials=None, **grid):
+    """Summaries, figures and the page from fixture results under root (and a search's trials, given
+    as write_trials takes them); returns (html, by_config)."""
+    from rnnbench import files, report, search, summary
 
     metrics, histories = write_results(root, **grid)
     runs = summary.collect(metrics)
@@ -102,8 +125,18 @@ def build_report(root, **grid):
         path = root / f"history-{model}-{maxlen}.svg"
         report.history_figure(frame, model, maxlen, path)
         figures[f"history-{model}-{maxlen}"] = path
+    tables = {}
+    if trials:
+        found = search.collect(write_trials(root, trials))
+        curve = search.curves(found)
+        files.write_csv(root / "search.csv", found)
+        files.write_csv(root / "budget.csv", curve)
+        report.budget_figure(curve, runs, "converge", root / "budget.svg")
+        figures["budget"] = root / "budget.svg"
+        tables = {"search_csv": root / "search.csv", "budget_csv": root / "budget.csv"}
     html = report.render(root / "summary.csv", root / "by_config.csv", metrics, histories, figures,
-                         ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html")
+                         ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html",
+                         **tables)
     return html, by_config
 
 

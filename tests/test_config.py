@@ -25,6 +25,13 @@ def test_integer_lists_given_on_the_command_line_are_read_as_integers():
     assert config.check(cfg, SCHEMA)["maxlens"] == [100, 200]
 
 
+def test_a_search_given_on_the_command_line_is_read_with_numbers_and_the_default_space():
+    cfg = dict(copy.deepcopy(DEFAULTS), search={"trials": "3", "batch_size": ["64"], "learning_rate": ["1e-4", "0.01"]})
+    search = config.check(cfg, SCHEMA)["search"]
+    assert search["trials"] == 3 and search["batch_size"] == [64] and search["learning_rate"] == [0.0001, 0.01]
+    assert search["units"] == [16, 32, 64]
+
+
 @pytest.mark.parametrize("change, words", [
     ({"modles": ["lstm"]}, "unknown config key 'modles'"),
     ({"epochs": "ten"}, "config epochs"),
@@ -36,6 +43,15 @@ def test_integer_lists_given_on_the_command_line_are_read_as_integers():
     ({"epochs": 0}, "config epochs"),
     ({"batch_size": 0}, "config batch_size"),
     ({"models": ["lstm", "cnn"], "maxlens": [500, 20]}, "config maxlens: 20 is too short for model cnn, which needs at least 41"),
+    ({"schedule": "converge", "patience": 12}, "config patience: 12 is not below epochs 10, the cap of schedule converge"),
+    ({"schedule": "early"}, "config schedule: 'early' is not allowed; choose from article, converge"),
+    ({"patience": 0}, "config patience"),
+    ({"search": {"trials": 3, "dropout": [0.1]}}, "unknown config search key 'dropout'; known keys: trials, learning_rate"),
+    ({"search": {"trials": 3, "learning_rate": [-0.1, 0.01]}}, "config search.learning_rate[0]: -0.1 is invalid"),
+    ({"search": {"trials": 3, "learning_rate": [0.01, 0.001]}}, "config search.learning_rate: [0.01, 0.001] is not a range"),
+    ({"search": {"trials": 0}}, "config search.trials: 0 is invalid"),
+    ({"search": {"trials": 3, "units": []}}, "config search.units is empty"),
+    ({"search": {"trials": 3}, "patience": 10}, "config patience: 10 is not below epochs 10, the cap of the search's trials"),
 ])
 def test_bad_config_is_one_line_naming_the_key(change, words):
     with pytest.raises(RnnbenchError) as err:

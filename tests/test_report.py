@@ -251,3 +251,27 @@ def test_report_in_headless_chromium(tmp_path):
     with Image.open(tmp_path / "report.png") as picture:
         assert picture.size == (screenshot.WIDTH, screenshot.HEIGHT) and len(picture.getcolors(256)) > 8
     assert (tmp_path / "report.png").stat().st_size < 250_000
+
+
+
+def test_the_budget_section_and_its_verdict_sentence(tmp_path):
+    import pandas as pd
+
+    html, _ = build(tmp_path, maxlens=(500,), trials={"bow": (0.5, [0.86, 0.87, 0.88, 0.87]),
+                                                       "lstm": (4.0, [0.83, 0.87, 0.91, 0.90])})
+    trials = pd.read_csv(tmp_path / "search.csv")
+    assert list(trials["trial"]) == [1, 1, 2, 2] * 2 and trials["units"].isna().sum() == 4
+    page = Page(html)
+    assert list(page.text)[:4] == ["verdict", "table", "compute", "budget"]
+    assert ("from 20 min, LSTM@500 (91.0%, +3.5 points)" in page.text["verdict"]
+            and "With a tuning budget of 1 min of training, bag-of-words@500" in page.text["verdict"])
+    budget = page.text["budget"]
+    assert "8 trials" in budget and "LSTM@500" in budget
+    # the selected trials' test accuracy, and no other trial's
+    assert "90.0" in budget and "87.0" in budget and "89.0" not in budget and "82.0" not in budget
+    assert any(section == "budget" for section, _ in page.images)
+
+
+def test_without_a_search_the_report_has_no_budget_section(tmp_path):
+    html, _ = build(tmp_path)
+    assert 'id="budget"' not in html and "tuning budget" not in html

@@ -39,6 +39,7 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert metrics["fit_seconds"] >= history["seconds"].sum()
     assert metrics["train_samples"] == 32 and metrics["test_samples"] == 40
     assert metrics["resumed"] is False and metrics["fingerprint"]["threads"] == 2
+    assert "schedule" not in metrics and "stopped" not in metrics  # the article's schedule: as before
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["parameters"] == metrics["parameters"]
     state = tmp_path / "run" / train.RESUME_DIR
     assert [p.name for p in state.glob("best-*.npz")] == [f"best-{metrics['best_epoch']}.npz"]
@@ -86,6 +87,32 @@ def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monke
     assert list(history["epoch"]) == [1, 2, 3, 4]
     assert history["seconds"][:2].tolist() == pytest.approx([row["seconds"] for row in saved])
     assert metrics["fit_seconds"] >= history["seconds"].sum() - 1e-6
+
+
+@pytest.mark.parametrize("accuracies, patience, stop", [
+    ([0.5, 0.6, 0.6, 0.6], 2, 4),        # an equal accuracy is no improvement
+    ([0.5, 0.6, 0.55, 0.7, 0.6], 2, None),
+    ([0.5, 0.6, 0.55, 0.7, 0.6, 0.65], 2, 6),
+    ([0.9, 0.8, 0.7], 1, 2),
+    ([], 3, None),
+])
+def test_stop_epoch_counts_epochs_since_the_best(accuracies, patience, stop):
+    assert train.stop_epoch(accuracies, patience) == stop
+
+
+def test_a_converge_run_stops_after_its_patience_and_a_rerun_stays_stopped(padded, tmp_path):
+    """The stopping state survives a restart: run again from its kept state (a job killed after its
+    files were written, before Snakemake recorded it), a stopped run trains no further epoch."""
+    out = tmp_path / "run"
+    metrics = fit(padded, out, epochs=40, schedule="converge", patience=2)
+    history = pd.read_csv(out / "history.csv")
+    assert metrics["schedule"] == "converge" and metrics["epochs_cap"] == 40 and metrics["stopped"] == "patience"
+    assert len(history) == metrics["best_epoch"] + 2 < 40 and metrics["epochs"] == len(history)
+    assert metrics["seconds_to_best"] <= metrics["fit_seconds"]
+    again = fit(padded, out, epochs=40, schedule="converge", patience=2)
+    assert again["resumed_at_epoch"] == len(history) and again["epochs"] == len(history)
+    assert pd.read_csv(out / "history.csv")["val_accuracy"].tolist() == history["val_accuracy"].tolist()
+    assert again["test_accuracy"] == metrics["test_accuracy"]
 
 
 def test_a_checkpoint_cut_short_falls_back_to_the_one_before(padded, tmp_path, monkeypatch):

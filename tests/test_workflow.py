@@ -194,9 +194,10 @@ def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path)
     assert meta["train"]["reviews"] == 28 and meta["source_sha256"][:12] in metrics["data"]
 
 
-@pytest.mark.parametrize("stop", ["kill -9 the training job", "Ctrl-C"])
+@pytest.mark.parametrize("stop", ["Ctrl-C"])
 def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
-    """Stop in the middle of an epoch; the same command again finishes the run from its checkpoint."""
+    """Stop in the middle of an epoch; the same command again finishes the run from its checkpoint.
+    (kill -9 of a training job: test_a_search_resumes_a_killed_trial_and_reports_budgets.)"""
     import signal
     import time
 
@@ -242,3 +243,54 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
     assert list(history["epoch"]) == list(range(1, EPOCHS + 1))
     summary = pd.read_csv(work / "results" / "summary.csv")
     assert len(summary) == 1 and not (run / ".resume").exists()
+
+
+def test_a_search_resumes_a_killed_trial_and_reports_budgets(tmp_path):
+    """A search of three trials on tiny data, given on the command line: one trial's job is killed
+    (kill -9) in the middle of an epoch; the same command again resumes it from its checkpoint, and
+    the report gains its section on budgets."""
+    import time
+
+    import psutil
+
+    EPOCHS = 8
+    archive = write_archive(write_aclimdb(tmp_path / "src", per_class=200), tmp_path / "aclImdb.tar.gz")
+    work = workdir(tmp_path)
+    # patience 7 of a cap of 8: every trial trains long enough to be caught (converge is tested in test_train).
+    args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]", "seeds=[1]",
+            f"epochs={EPOCHS}", "patience=7", "batch_size=1", "num_words=60",
+            "search={trials: 3, batch_size: [1], embedding: [8], units: [4, 8], learning_rate: [0.0005, 0.005]}"]
+    give_machine(work, ["lstm"], [20])
+    search = work / "results" / "search" / "lstm" / "maxlen20" / "seed1"
+    proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+
+    def saved():
+        return {p.parent.parent.name: len(json.loads(p.read_text() or "[]"))
+                for p in search.glob("trial*/.resume/epochs.json")}
+
+    deadline = time.time() + 300
+    while time.time() < deadline and not any(n >= 2 for n in saved().values()):
+        time.sleep(0.05)
+    jobs = [p for p in psutil.Process(proc.pid).children(recursive=True) if "train_run" in " ".join(p.cmdline())]
+    assert jobs, "no training job was found running"
+    for job in jobs:
+        job.kill()
+    assert proc.wait(timeout=120) != 0
+    psutil.wait_procs(jobs, timeout=60)
+    killed = {t: n for t, n in saved().items() if n and not (search / t / "metrics.json").exists()}
+    assert killed, "a trial was interrupted after saving epochs"
+
+    snakemake(work, *args)
+    for t, n in killed.items():
+        metrics = json.loads((search / t / "metrics.json").read_text())
+        assert metrics["resumed"] and n - 1 <= metrics["resumed_at_epoch"] <= n
+        assert list(pd.read_csv(search / t / "history.csv")["epoch"]) == list(range(1, metrics["epochs"] + 1))
+    trials = pd.read_csv(work / "results" / "search.csv")
+    assert sorted(trials["trial"]) == [1, 2, 3] and set(trials["batch_size"]) == {1}
+    assert len(set(trials["learning_rate"])) == 3 and set(trials["units"]) <= {4, 8}
+    assert list(pd.read_csv(work / "results" / "budget.csv")["k"]) == [1, 2, 3]
+    html = (work / "results" / "report.html").read_text()
+    assert "Accuracy at every budget" in html and "With a tuning budget of" in html
+    assert not list((work / "results").rglob(".resume"))
+    assert "Nothing to be done" in snakemake(work, "-n", *args).stdout

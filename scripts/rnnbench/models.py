@@ -77,6 +77,13 @@ def spec(name):
     return MODELS[name]
 
 
+def hyperparameters(name):
+    """The shape settings a model's layers use: every model but bag-of-words embeds its words, only the
+    recurrent cells have units (the others' sizes are fixed above)."""
+    m = spec(name)
+    return ({"embedding"} if name != "bow" else set()) | ({"units"} if m.cell else set())
+
+
 def jit_compile(name, setting):
     """Keras's jit_compile for a model under the config's setting: "on", "off", or "auto" (the
     registry's measured choice)."""

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from rnnbench import analysis, files  # noqa: E402
+from rnnbench import analysis, files, search  # noqa: E402
 from rnnbench.models import ARTICLE, FAMILIES, MODELS  # noqa: E402
 
 COLORS = {name: spec.color for name, spec in MODELS.items()}
@@ -119,6 +119,34 @@ def history_figure(histories, model, maxlen, path):
     save(fig, path)
 
 
+def budget_figure(curve, runs, schedule, path):
+    """Dodge's curves: the expected best validation accuracy of k trials and the test accuracy of the
+    trial it selects, against the minutes k trials cost; the grid's runs as crosses."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), sharey=True)
+    maxlens = sorted(curve["maxlen"].unique())
+    grid = runs.groupby(["model", "maxlen"], sort=False)[["fit_seconds", "best_val_accuracy", "test_accuracy"]].mean()
+    for ax, column, label in ((axes[0], "val", "expected best validation accuracy (%)"),
+                              (axes[1], "test", "test accuracy of the selected trial (%)")):
+        for (model, maxlen), c in curve.groupby(["model", "maxlen"], sort=False):
+            style = dict(color=COLORS[model], marker=marker(maxlen, maxlens), ms=4)
+            ax.plot(c["minutes"], 100 * c[column], label=analysis.name(model, maxlen), **style)
+            if column == "val":
+                ax.fill_between(c["minutes"], 100 * (c["val"] - c["val_std"]), 100 * (c["val"] + c["val_std"]),
+                                color=COLORS[model], alpha=0.15, lw=0)
+            if (model, maxlen) in grid.index:
+                g = grid.loc[(model, maxlen)]
+                ax.plot(g["fit_seconds"] / 60, 100 * g["best_val_accuracy" if column == "val" else "test_accuracy"],
+                        "x", color=COLORS[model], ms=9, mew=2)
+        log_axis(ax, list(curve["minutes"]) + list(grid["fit_seconds"] / 60))
+        ax.set_xlabel("training time of k trials (min, log scale)")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3, which="both")
+    axes[0].legend(frameon=False, fontsize=9, loc="lower right")
+    fig.suptitle(f"Accuracy at every budget (bands: spread of the best of k; ×: the grid's runs, schedule {schedule})",
+                 fontsize=11)
+    save(fig, path)
+
+
 # --- loading ------------------------------------------------------------------------------
 
 def load_histories(history_paths):
@@ -180,6 +208,21 @@ def missing(by_config):
     return notes
 
 
+def schedule_note(metrics):
+    """Under converge: how the runs stopped, and which of them were still improving at the cap."""
+    converge = [m for m in metrics if m.get("schedule") == "converge"]
+    if not converge:
+        return []
+    capped = sorted({analysis.name(m["model"], m["maxlen"]) for m in converge if m["best_epoch"] == m["epochs_cap"]})
+    first = converge[0]
+    text = (f"Schedule converge: each run stopped once {first['patience']} epochs passed without a better "
+            f"validation accuracy, at most {first['epochs_cap']} epochs; "
+            f"{sum(m['stopped'] == 'patience' for m in converge)} of {len(converge)} stopped so")
+    if capped:
+        text += f"; still improving at the cap (best epoch the last): {', '.join(capped)}: raise epochs"
+    return [text + "."]
+
+
 def _xla(metrics):
     """'on' / 'off', or per model when they differ: "on for LSTM, GRU; off for bag-of-words"."""
     by_state = {}
@@ -205,7 +248,7 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "steps": analysis.price_steps(runs),
         "claims": analysis.claims(runs),
         "warnings": analysis.timing_warnings(runs, histories),
-        "missing": missing(by_config),
+        "missing": missing(by_config) + schedule_note(metrics),
         "figures": figures,
         "runs_count": len(runs), "seeds": seeds,
         "machine": {
@@ -222,6 +265,30 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
         "config": cfg,
         "colors": COLORS,
     }
+
+
+def budget(search_csv, budget_csv):
+    """The report's section on budgets: the best configuration at each budget, the trial validation
+    selects per configuration (the only test accuracy quoted from the search), and the sentence."""
+    trials, curve = pd.read_csv(search_csv), pd.read_csv(budget_csv)
+    table = search.best_at(curve)
+    rows = [{"budget": f"{r.budget:g} min",
+             "best": analysis.name(r.model, int(r.maxlen)) if r.model else "no trial fits",
+             "color": COLORS.get(r.model, "#fff"), "k": int(r.k),
+             "val": _fmt(r.val, ".1f", 100), "test": _fmt(r.test, ".1f", 100),
+             "runner_up": f"{r.runner_up} ({100 * r.runner_up_val:.1f})" if r.runner_up else "–"}
+            for r in table.itertuples()]
+    chosen = trials.loc[trials.groupby(["model", "maxlen"], sort=False)["best_val_accuracy"].idxmax()]
+    selected = [{"config": analysis.name(r.model, r.maxlen), "color": COLORS[r.model],
+                 "draw": ", ".join(f"{key.replace('_', ' ')} {getattr(r, key):.2g}" if key == "learning_rate"
+                                   else f"{key.replace('_', ' ')} {int(getattr(r, key))}"
+                                   for key in search.SPACE_KEYS if key in trials and not pd.isna(getattr(r, key))),
+                 "trial": f"trial {r.trial}, seed {r.seed}", "val": f"{100 * r.best_val_accuracy:.1f}",
+                 "test": f"{100 * r.test_accuracy:.1f}", "epoch": f"{r.best_epoch} of {r.epochs} ({r.stopped})",
+                 "n": int(((trials["model"] == r.model) & (trials["maxlen"] == r.maxlen)).sum())}
+                for r in chosen.itertuples()]
+    return {"rows": rows, "selected": selected, "sentence": search.sentence(curve, table),
+            "trials": len(trials), "minutes": trials["fit_seconds"].sum() / 60}
 
 
 def threads(counts):
@@ -243,7 +310,7 @@ def placement(fingerprints):
 
 
 def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,
-           out_path, data_meta=None, peak=None):
+           out_path, data_meta=None, peak=None, search_csv=None, budget_csv=None):
     import jinja2
 
     runs = pd.read_csv(summary_csv)
@@ -252,6 +319,9 @@ def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, te
     histories = load_histories(history_paths)
     peak = json.loads(Path(peak).read_text()) if peak else None
     ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()}, peak)
+    ctx["budget"] = budget(search_csv, budget_csv) if search_csv else None
+    if ctx["budget"] and ctx["budget"]["sentence"]:
+        ctx["verdict"].append(ctx["budget"]["sentence"])
     ctx["style"] = Path(style_path).read_text()
     ctx["data"] = json.loads(Path(data_meta).read_text()) if data_meta else {}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(template_path).parent),

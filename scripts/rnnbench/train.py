@@ -46,7 +46,25 @@ def _ctrl_c_deferred():
             raise KeyboardInterrupt
 
 
-def _recorder(state_dir):
+def stop_epoch(val_accuracy, patience):
+    """The epoch after which `converge` stops: the first at which `patience` epochs have passed since
+    the best validation accuracy so far (the first of equal bests counts, as Keras's EarlyStopping
+    with its default min_delta of 0). None while training goes on.
+
+    The recorder decides from the epochs it has kept rather than from Keras's EarlyStopping, whose
+    count of epochs without improvement lives only in memory: a run resumed after an interruption
+    decides from the same epochs, so it stops where an uninterrupted run stops."""
+    best = -np.inf
+    best_epoch = 0
+    for epoch, value in enumerate(val_accuracy, 1):
+        if value > best:
+            best, best_epoch = value, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch
+    return None
+
+
+def _recorder(state_dir, patience=None):
     import keras
 
     class EpochRecorder(keras.callbacks.BackupAndRestore):
@@ -111,6 +129,10 @@ def _recorder(state_dir):
             # to the checkpoint before this one still finds its best weights.
             print(f"epoch {epoch + 1}: {self.rows[-1]['seconds']:.1f} s, val_accuracy {logs['val_accuracy']:.4f}",
                   flush=True)
+            if patience and stop_epoch([row["val_accuracy"] for row in self.rows], patience):
+                print(f"no better validation accuracy for {patience} epochs since epoch {self.best_epoch}: "
+                      "stopping", flush=True)
+                self.model.stop_training = True
 
     return EpochRecorder()
 
@@ -154,11 +176,34 @@ def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
             batches(x_test, y_test))
 
 
+def optimizer(cfg):
+    """The optimizer's name, as the article gives it to Keras (its default rate), or, for a trial of
+    the search, the optimizer at the trial's learning rate."""
+    if "learning_rate" not in cfg:
+        return cfg["optimizer"]
+    import keras
+
+    return keras.optimizers.get({"class_name": cfg["optimizer"], "config": {"learning_rate": cfg["learning_rate"]}})
+
+
+def _epochs_left_to(state_dir, cap, patience):
+    """The `epochs` to give fit: the cap, or, for a converge run whose saved epochs already meet its
+    stopping rule (stopped, then interrupted before its files were written), the epochs saved, so
+    that the resumed fit restores them and trains none."""
+    saved = Path(state_dir) / "epochs.json"
+    checkpoint = Path(state_dir) / "training_metadata.json"  # Keras's BackupAndRestore: epochs completed
+    if not patience or not saved.exists() or not checkpoint.exists():
+        return cap
+    done = files.read_json(checkpoint)["epoch"]
+    stopped = stop_epoch([row["val_accuracy"] for row in files.read_json(saved)[:done]], patience)
+    return min(cap, stopped) if stopped else cap
+
+
 def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=None):
     """Train and evaluate one run, resuming from state_dir if an earlier try left one there.
 
     cfg holds num_words, embedding, units, epochs, batch_size, optimizer, validation_split,
-    jit_compile and deterministic, as in config/config.yaml; probe_path, the XLA probe of this model
+    jit_compile and deterministic (a trial of the search also learning_rate and trial), as in config/config.yaml; probe_path, the XLA probe of this model
     and maxlen on this machine (jit_compile "auto"). Returns (history, metrics).
     """
     import pandas as pd
@@ -169,12 +214,14 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     shape = dict(num_words=cfg["num_words"], maxlen=maxlen, embedding=cfg["embedding"], units=cfg["units"])
 
     net = models.build(model, **shape)
-    net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"],
+    net.compile(optimizer=optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
     train, validation, test = datasets(x_train, y_train, x_test, y_test, cfg["validation_split"], cfg["batch_size"])
-    recorder = _recorder(state_dir)
+    patience = cfg["patience"] if cfg.get("schedule") == "converge" else None
+    recorder = _recorder(state_dir, patience)
     fit_clock = measure.Clock()
-    net.fit(train, validation_data=validation, epochs=cfg["epochs"], shuffle=False, callbacks=[recorder], verbose=2)
+    net.fit(train, validation_data=validation, epochs=_epochs_left_to(state_dir, cfg["epochs"], patience),
+            shuffle=False, callbacks=[recorder], verbose=2)
     # Only time actually spent: this fit, plus the epochs finished before an interruption.
     fit_seconds = fit_clock.seconds() + sum(recorder.seconds[:recorder.resumed_at])
 
@@ -222,6 +269,9 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
         "fingerprint": fingerprint,
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
     }
+    if patience:  # converge: why and when it stopped (the article's schedule records nothing new)
+        metrics.update(schedule="converge", patience=patience, epochs_cap=cfg["epochs"],
+                       stopped="patience" if stop_epoch(history["val_accuracy"], patience) else "cap")
     return history, metrics
 
 

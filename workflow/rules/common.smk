@@ -3,7 +3,7 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files, probe, train
+from rnnbench import RnnbenchError, data, files, probe, search, train
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -34,10 +34,19 @@ def data_folder():
 
 
 DATA = data_folder()
-RUN = "results/runs/{model}/maxlen{maxlen}/seed{seed}"
-SUMMARY = "results/summary.csv"
-SUMMARY_BY_CONFIG = "results/summary_by_config.csv"
-REPORT = "results/report.html"
+# This experiment's runs, summaries, figures and report: results/ by default, a folder of its own for
+# another experiment (config/budget.yaml: results/budget). The data and the machine's measurements
+# stay in results/data and results/machine, shared by every experiment.
+OUT = config["results"]
+RUN = f"{OUT}/runs/{{model}}/maxlen{{maxlen}}/seed{{seed}}"
+SUMMARY = f"{OUT}/summary.csv"
+SUMMARY_BY_CONFIG = f"{OUT}/summary_by_config.csv"
+REPORT = f"{OUT}/report.html"
+SEARCH = config.get("search")  # None, or the search's space (with its defaults) and trials
+TRIAL = f"{OUT}/search/{{model}}/maxlen{{maxlen}}/seed{{seed}}/trial{{trial}}"
+SEARCH_TABLE = f"{OUT}/search.csv"
+BUDGET = f"{OUT}/budget.csv"
+BUDGET_FIGURE = f"{OUT}/figures/budget.svg"
 PEAK = "results/machine/float32_peak.json"
 REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 
@@ -70,13 +79,14 @@ def probe_input(wildcards):
 onstart:
     # What a job killed mid-write left behind (a temporary file beside an output); removed under
     # Snakemake's lock, before any job starts.
-    for path in files.remove_temporaries("results", ["data", "runs", "machine", "figures"]):
+    left = files.remove_temporaries("results", ["data", "machine"])
+    for path in left + files.remove_temporaries(OUT, ["runs", "search", "figures"]):
         print(f"removed {path}, a temporary file left by a killed job", file=sys.stderr)
 
 
 onsuccess:
     # Snakemake has recorded the finished runs now: their resume state can go (train.py: why it waits).
-    train.drop_state(os.path.dirname(path) for path in runs("metrics.json"))
+    train.drop_state(os.path.dirname(path) for path in runs("metrics.json") + trials("metrics.json"))
 
 
 TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
@@ -87,6 +97,7 @@ wildcard_constraints:
     model="|".join(config["models"]),
     maxlen=r"\d+",
     seed=r"\d+",
+    trial=r"\d+",
 
 
 def runs(name):
@@ -95,4 +106,27 @@ def runs(name):
 
 
 def training_config():
-    return {key: config[key] for key in TRAINING_KEYS}
+    """The settings a run depends on: a change reruns it. The schedule's keys only under converge, so
+    that runs of the article's schedule keep the settings they had before it existed (and are not
+    trained again)."""
+    keys = TRAINING_KEYS + (["schedule", "patience"] if config["schedule"] == "converge" else [])
+    return {key: config[key] for key in keys}
+
+
+def trials(name):
+    """One path per trial of the search (none without one): model x maxlen x seed x trial."""
+    if not SEARCH:
+        return []
+    return expand(f"{TRIAL}/{name}", model=config["models"], maxlen=config["maxlens"], seed=config["seeds"],
+                  trial=range(1, SEARCH["trials"] + 1))
+
+
+def trial_config(wildcards):
+    """A trial's settings: the grid's, under converge (with patience), with its draw from the search space."""
+    return search.trial_config(dict(training_config(), patience=config["patience"]), SEARCH, wildcards.model, int(wildcards.maxlen),
+                               int(wildcards.trial), int(wildcards.seed))
+
+
+def budget_input(wildcards):
+    """The report's section on budgets, where the config has a search."""
+    return {"search": SEARCH_TABLE, "budget": BUDGET, "budget_figure": BUDGET_FIGURE} if SEARCH else {}

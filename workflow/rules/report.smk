@@ -7,7 +7,7 @@ rule aggregate:
         by_config=report(SUMMARY_BY_CONFIG, caption="../../report/captions/by_config.rst", category="Tables",
                          labels={"table": "one row per model x maxlen"}),
     log:
-        "results/logs/aggregate.log",
+        f"{OUT}/logs/aggregate.log",
     conda:
         "../envs/rnnbench.yaml"
     threads: 1
@@ -23,13 +23,13 @@ rule history_figure:
         histories=expand(f"{RUN}/history.csv", seed=config["seeds"], allow_missing=True),
     output:
         report(
-            "results/figures/history/{model}-maxlen{maxlen}.svg",
+            f"{OUT}/figures/history/{{model}}-maxlen{{maxlen}}.svg",
             caption="../../report/captions/history.rst",
             category="Training curves",
             labels={"model": "{model}", "maxlen": "{maxlen}"},
         ),
     log:
-        "results/logs/figures/history-{model}-maxlen{maxlen}.log",
+        f"{OUT}/logs/figures/history-{{model}}-maxlen{{maxlen}}.log",
     conda:
         "../envs/rnnbench.yaml"
     threads: 1
@@ -45,7 +45,7 @@ rule compute_figure:
         by_config=SUMMARY_BY_CONFIG,
     output:
         report(
-            "results/figures/compute_vs_accuracy.svg",
+            f"{OUT}/figures/compute_vs_accuracy.svg",
             caption="../../report/captions/compute.rst",
             category="Compute vs accuracy",
             labels={"figure": "compute vs accuracy"},
@@ -53,7 +53,7 @@ rule compute_figure:
     params:
         epochs=config["epochs"],
     log:
-        "results/logs/figures/compute.log",
+        f"{OUT}/logs/figures/compute.log",
     conda:
         "../envs/rnnbench.yaml"
     threads: 1
@@ -64,14 +64,40 @@ rule compute_figure:
         "../../scripts/plot_compute.py"
 
 
+# The search's trials, what k of them buy (rnnbench/search.py) and its figure.
+rule budget:
+    input:
+        trials=trials("metrics.json"),
+        runs=SUMMARY,
+    output:
+        search=report(SEARCH_TABLE, caption="../../report/captions/search.rst", category="Tables",
+                      labels={"table": "one row per trial of the search"}),
+        budget=BUDGET,
+        figure=report(BUDGET_FIGURE, caption="../../report/captions/budget.rst", category="Compute vs accuracy",
+                      labels={"figure": "accuracy at every budget"}),
+    params:
+        schedule=config["schedule"],
+    log:
+        f"{OUT}/logs/budget.log",
+    conda:
+        "../envs/rnnbench.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../../scripts/budget.py"
+
+
 rule report:
     input:
+        unpack(budget_input),
         runs=SUMMARY,
         by_config=SUMMARY_BY_CONFIG,
         metrics=runs("metrics.json"),
         histories=runs("history.csv"),
-        compute="results/figures/compute_vs_accuracy.svg",
-        history=expand("results/figures/history/{model}-maxlen{maxlen}.svg",
+        compute=f"{OUT}/figures/compute_vs_accuracy.svg",
+        history=expand(f"{OUT}/figures/history/{{model}}-maxlen{{maxlen}}.svg",
                        model=config["models"], maxlen=config["maxlens"]),
         data=f"{DATA}/tokens.json",
         peak=PEAK,
@@ -80,7 +106,7 @@ rule report:
     output:
         REPORT,
     log:
-        "results/logs/report.log",
+        f"{OUT}/logs/report.log",
     conda:
         "../envs/rnnbench.yaml"
     threads: 1

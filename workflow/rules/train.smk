@@ -8,9 +8,9 @@ rule train:
     params:
         config=training_config(),
     log:
-        "results/logs/train/{model}-maxlen{maxlen}-seed{seed}.log",
+        f"{OUT}/logs/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}.log",
     benchmark:
-        "results/benchmarks/train/{model}-maxlen{maxlen}-seed{seed}.tsv"
+        f"{OUT}/benchmarks/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}.tsv"
     conda:
         "../envs/rnnbench.yaml"
     threads: TRAIN_THREADS
@@ -20,6 +20,19 @@ rule train:
         gpu=config["gpu"],
     script:
         "../../scripts/train_run.py"
+
+
+# A trial of the search: a training run with its draw of settings, under converge, in its own folder.
+use rule train as train_trial with:
+    output:
+        history=f"{TRIAL}/history.csv",
+        metrics=f"{TRIAL}/metrics.json",
+    params:
+        config=trial_config,
+    log:
+        f"{OUT}/logs/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}-trial{{trial}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}-trial{{trial}}.tsv"
 
 
 # The hardware's ceiling, measured once with the training threads: the report sets each run's

@@ -1,0 +1,170 @@
+"""A tuning budget: random-search trials, and the expected best accuracy of k of them.
+
+Each trial of the search is one training run, trained under `converge`, with settings drawn from the
+config's `search` space: the learning rate log-uniform in [low, high], the batch size, the embedding
+size and the units from lists, the last two only for models that have them (models.hyperparameters).
+The draw depends only on (model, maxlen, trial, seed), so a trial is the same on every machine and
+on every rerun. Every (trial, seed) pair is an independent draw: a model's N = trials x seeds runs are
+a sample of what one random trial gives.
+
+What k trials buy (Dodge et al., "Show Your Work", EMNLP 2019): the expected best validation accuracy
+of k trials drawn from the N, and the test accuracy of the trial that validation would select among
+them, as a function of the training time that k trials cost (k times a trial's mean fit time).
+Dodge's first estimator draws the k with replacement, which is biased toward the sample's maximum;
+Tang et al. ("Showing Your Work Doesn't Always Work", ACL 2020) give the unbiased one, without
+replacement: with the N validation accuracies sorted, v(1) <= ... <= v(N), the best of a random
+subset of k is v(i) with probability C(i-1, k-1) / C(N, k). The same weights give the spread of the
+best of k (its standard deviation over the subsets), which the report draws as the band: what a person
+who runs k trials may see, not a confidence interval of the curve. Past k = N nothing is measured.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.special import comb
+
+from rnnbench import RnnbenchError, models
+
+SPACE_KEYS = ["learning_rate", "batch_size", "embedding", "units"]
+# The space where config's search gives only trials: half a decade either side of rmsprop's default
+# rate, and half and twice the article's batch, embedding and units.
+DEFAULT_SPACE = {"learning_rate": [0.0003, 0.003], "batch_size": [64, 128, 256], "embedding": [16, 32, 64],
+                 "units": [16, 32, 64]}
+BUDGET_MINUTES = [1, 5, 20, 60]
+
+
+def check(space, patience, epochs):
+    """The search with DEFAULT_SPACE under what it leaves out; RnnbenchError, in one line, for one
+    that the schema lets through but that cannot run."""
+    space = dict(DEFAULT_SPACE, **space)
+    low, high = space["learning_rate"]
+    if not 0 < low <= high:
+        raise RnnbenchError(f"config search.learning_rate: [{low}, {high}] is not a range of positive rates; "
+                            "give [low, high] with 0 < low <= high, e.g. [0.0003, 0.003]")
+    if patience >= epochs:
+        raise RnnbenchError(f"config patience: {patience} is not below epochs {epochs}, the cap of the search's "
+                            "trials (trained under converge); lower patience or raise epochs (e.g. epochs=30)")
+    return space
+
+
+def _rng(model, maxlen, trial, seed):
+    key = hashlib.sha256(f"{model}/{maxlen}/{trial}/{seed}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(key[:8], "little"))
+
+
+def draw(space, model, maxlen, trial, seed):
+    """The settings of one trial: {learning_rate, batch_size[, embedding][, units]}."""
+    rng = _rng(model, maxlen, trial, seed)
+    low, high = space["learning_rate"]
+    drawn = {"learning_rate": float(np.exp(rng.uniform(np.log(low), np.log(high)))),
+             "batch_size": int(rng.choice(space["batch_size"]))}
+    for key in ("embedding", "units"):
+        choice = int(rng.choice(space[key]))  # drawn for every model, so the draws stay aligned
+        if key in models.hyperparameters(model):
+            drawn[key] = choice
+    return drawn
+
+
+def trial_config(training, space, model, maxlen, trial, seed):
+    """A trial's training settings: the grid's, trained under converge, with its draw over them."""
+    return dict(training, schedule="converge", trial=trial, **draw(space, model, maxlen, trial, seed))
+
+
+def expected_best(val, k, test=None):
+    """(expected best of k validation accuracies drawn without replacement from val, its standard
+    deviation over the draws, the expected test accuracy of the trial the best validation selects)."""
+    val = np.asarray(val, dtype=float)
+    n = len(val)
+    if not 1 <= k <= n:
+        raise ValueError(f"k={k} outside 1..{n}")
+    order = np.argsort(val, kind="stable")
+    weights = comb(np.arange(n), k - 1) / comb(n, k)  # C(i-1, k-1) / C(N, k) for i = 1..N
+    mean = float(weights @ val[order])
+    std = float(np.sqrt(max(weights @ val[order] ** 2 - mean ** 2, 0.0)))
+    selected = float(weights @ np.asarray(test, dtype=float)[order]) if test is not None else float("nan")
+    return mean, std, selected
+
+
+def collect(metrics_paths):
+    """One row per trial: model, maxlen, seed, trial, its draw, accuracies, epochs and time."""
+    rows = []
+    for path in metrics_paths:
+        m = json.loads(Path(path).read_text())
+        cfg = m["config"]
+        rows.append({"model": m["model"], "maxlen": m["maxlen"], "seed": m["seed"], "trial": cfg["trial"],
+                     **{key: cfg[key] for key in SPACE_KEYS if key in cfg},
+                     "best_val_accuracy": m["best_val_accuracy"], "test_accuracy": m["test_accuracy"],
+                     "best_epoch": m["best_epoch"], "epochs": m["epochs"], "stopped": m.get("stopped"),
+                     "fit_seconds": m["fit_seconds"], "seconds_to_best": m["seconds_to_best"]})
+    order = {name: i for i, name in enumerate(models.MODELS)}
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["model", "maxlen", "trial", "seed"],
+                             key=lambda s: s.map(order) if s.name == "model" else s).reset_index(drop=True)
+
+
+def curves(trials):
+    """Per model x maxlen and k = 1..N: the minutes k trials cost, the expected best validation
+    accuracy, its spread and the expected test accuracy of the selected trial."""
+    rows = []
+    for (model, maxlen), group in trials.groupby(["model", "maxlen"], sort=False):
+        minutes = group["fit_seconds"].mean() / 60
+        for k in range(1, len(group) + 1):
+            val, spread, test = expected_best(group["best_val_accuracy"], k, group["test_accuracy"])
+            rows.append({"model": model, "maxlen": maxlen, "k": k, "minutes": k * minutes, "val": val,
+                         "val_std": spread, "test": test, "n": len(group)})
+    return pd.DataFrame(rows)
+
+
+def best_at(curve, budgets=BUDGET_MINUTES):
+    """At each budget (minutes of training), each configuration's most trials that fit in it, and
+    the configuration with the best expected validation accuracy. One row per budget: budget,
+    model, maxlen, k, val, test, runner_up (model@maxlen label) and its val; model None when not even one
+    trial of any configuration fits."""
+    rows = []
+    for budget in budgets:
+        fits = curve[curve["minutes"] <= budget]
+        best = fits.loc[fits.groupby(["model", "maxlen"])["k"].idxmax()].sort_values("val", ascending=False)
+        row = {"budget": budget, "model": None, "maxlen": None, "k": 0, "val": np.nan, "test": np.nan,
+               "runner_up": None, "runner_up_val": np.nan, "configs": len(best)}
+        if len(best):
+            top = best.iloc[0]
+            row.update(model=top["model"], maxlen=int(top["maxlen"]), k=int(top["k"]), val=top["val"], test=top["test"])
+        if len(best) > 1:
+            second = best.iloc[1]
+            row.update(runner_up=f"{models.spec(second['model']).label}@{int(second['maxlen'])}",
+                       runner_up_val=second["val"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _label(model, maxlen):
+    return f"{models.spec(model).label}@{maxlen}"
+
+
+def sentence(curve, table):
+    """The verdict's sentence on budgets, computed from the curves: where the best choice changes
+    with the budget, and whether a recurrent model is ever the best."""
+    chosen = table.dropna(subset=["model"])
+    if chosen.empty:
+        return None
+    recurrent = chosen[[models.spec(m).family == "recurrent" for m in chosen["model"]]]
+    first = chosen.iloc[0]
+    text = (f"With a tuning budget of {first['budget']:g} min of training, {_label(first['model'], first['maxlen'])} "
+            f"is the best choice (expected best validation {100 * first['val']:.1f}% of {first['k']} "
+            f"trial{'s' if first['k'] > 1 else ''})")
+    changes = chosen[(chosen["model"] != chosen["model"].shift()) | (chosen["maxlen"] != chosen["maxlen"].shift())]
+    for row in changes.iloc[1:].itertuples():
+        text += (f"; from {row.budget:g} min, {_label(row.model, row.maxlen)} "
+                 f"({100 * row.val:.1f}%, {100 * (row.val - first['val']):+.1f} points)")
+    if recurrent.empty:
+        most = curve.loc[curve.groupby(["model", "maxlen"])["k"].idxmax()]
+        cells = most[[models.spec(m).family == "recurrent" for m in most["model"]]]
+        text += ". No budget measured here makes a recurrent model worth it"
+        if len(cells):
+            top = cells.sort_values("val").iloc[-1]
+            text += (f": the best, {_label(top['model'], top['maxlen'])}, reaches {100 * top['val']:.1f}% after "
+                     f"{top['minutes']:.0f} min of {top['k']} trials")
+    return text + "."
