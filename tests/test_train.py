@@ -57,8 +57,8 @@ def fit_interrupted(padded, out, monkeypatch, epoch):
     """Ctrl-C at the start of the given (0-based) epoch, then the recorder as it is."""
     original = train._recorder
 
-    def interrupted(state_dir):
-        recorder = original(state_dir)
+    def interrupted(state_dir, patience=None):
+        recorder = original(state_dir, patience)
         begin = recorder.on_epoch_begin
 
         def on_epoch_begin(e, logs=None):
@@ -188,8 +188,8 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
 
     original, busy = train._recorder, []
 
-    def with_busy_core(state_dir):
-        recorder = original(state_dir)
+    def with_busy_core(state_dir, patience=None):
+        recorder = original(state_dir, patience)
         begin, end = recorder.on_epoch_begin, recorder.on_epoch_end
 
         def on_epoch_begin(e, logs=None):
