@@ -82,6 +82,8 @@ def test_lint_is_clean(tmp_path):
     (["epochs=0"], "config epochs"),
     (["modles=[lstm]"], "unknown config key 'modles'"),
     (["seeds=[]"], "config seeds is empty"),
+    (["search={trials: 0}"], "config search.trials: 0 is invalid"),
+    (["search={trials: 2, dropout: [0.1]}"], "unknown config search key 'dropout'"),
     (["source=aclimdb", "aclimdb_path=/nowhere/aclImdb.tar.gz"], "does not exist"),
 ])
 def test_bad_config_stops_before_any_job(tmp_path, change, words):

@@ -313,10 +313,10 @@ def _pct(row):
 SEEDS_SHOWN = 100  # beyond this, "more than 100 seeds"
 
 
-def seeds_to_separate(runs, gap):
+def seeds_to_separate(runs, gap, at_least=2):
     """Seeds per configuration for the 95% Welch interval of a difference of `gap` (accuracy, 0-1)
-    to exclude zero, from the runs' pooled seed spread: the smallest n with t(2n-2) s sqrt(2/n) < gap.
-    None when the runs show no spread or no gap."""
+    to exclude zero, from the runs' pooled seed spread: the smallest n >= at_least with
+    t(2n-2) s sqrt(2/n) < gap. None when the runs show no spread or no gap."""
     groups = [g["test_accuracy"].astype(float).to_numpy() for _, g in runs.groupby(["model", "maxlen"])]
     groups = [g for g in groups if len(g) > 1]
     if not groups or gap <= 0:
@@ -324,7 +324,7 @@ def seeds_to_separate(runs, gap):
     sd = float(np.sqrt(sum((len(g) - 1) * g.var(ddof=1) for g in groups) / sum(len(g) - 1 for g in groups)))
     if sd == 0:
         return None
-    for n in range(2, SEEDS_SHOWN + 1):
+    for n in range(max(at_least, 2), SEEDS_SHOWN + 1):
         if stats.t.ppf(1 - (1 - CONFIDENCE) / 2, 2 * n - 2) * sd * np.sqrt(2 / n) < gap:
             return n
     return SEEDS_SHOWN + 1
@@ -338,7 +338,9 @@ def indistinct(runs, table):
     if len(table) < 2 or np.isnan(half) or table["test_accuracy_mean"].min() < mean - half:
         return None
     low, high = accuracy_bounds(mean, half)
-    n = seeds_to_separate(runs, mean - table["test_accuracy_mean"].min())
+    # More than these seeds: the pooled spread can call n seeds enough that the best one's own wider
+    # interval (read above) did not separate.
+    n = seeds_to_separate(runs, mean - table["test_accuracy_mean"].min(), at_least=runs["seed"].nunique() + 1)
     need = ("" if n is None else
             f" About {n} seeds per configuration would tell the most from the least accurate apart at this spread."
             if n <= SEEDS_SHOWN else f" At this spread even {SEEDS_SHOWN} seeds per configuration would not tell "

@@ -273,10 +273,10 @@ def budget(search_csv, budget_csv):
     trials, curve = pd.read_csv(search_csv), pd.read_csv(budget_csv)
     table = search.best_at(curve)
     rows = [{"budget": f"{r.budget:g} min",
-             "best": analysis.name(r.model, int(r.maxlen)) if r.model else "no trial fits",
+             "best": analysis.name(r.model, int(r.maxlen)) if pd.notna(r.model) else "no trial fits",
              "color": COLORS.get(r.model, "#fff"), "k": int(r.k),
              "val": _fmt(r.val, ".1f", 100), "test": _fmt(r.test, ".1f", 100),
-             "runner_up": f"{r.runner_up} ({100 * r.runner_up_val:.1f})" if r.runner_up else "–"}
+             "runner_up": f"{r.runner_up} ({100 * r.runner_up_val:.1f})" if pd.notna(r.runner_up) else "–"}
             for r in table.itertuples()]
     chosen = trials.loc[trials.groupby(["model", "maxlen"], sort=False)["best_val_accuracy"].idxmax()]
     selected = [{"config": analysis.name(r.model, r.maxlen), "color": COLORS[r.model],

@@ -94,8 +94,9 @@ def collect(metrics_paths):
     for path in metrics_paths:
         m = json.loads(Path(path).read_text())
         cfg = m["config"]
+        drawn = ["learning_rate", "batch_size", *sorted(models.hyperparameters(m["model"]))]
         rows.append({"model": m["model"], "maxlen": m["maxlen"], "seed": m["seed"], "trial": cfg["trial"],
-                     **{key: cfg[key] for key in SPACE_KEYS if key in cfg},
+                     **{key: cfg[key] for key in drawn},
                      "best_val_accuracy": m["best_val_accuracy"], "test_accuracy": m["test_accuracy"],
                      "best_epoch": m["best_epoch"], "epochs": m["epochs"], "stopped": m.get("stopped"),
                      "fit_seconds": m["fit_seconds"], "seconds_to_best": m["seconds_to_best"]})
@@ -140,6 +141,10 @@ def best_at(curve, budgets=BUDGET_MINUTES):
     return pd.DataFrame(rows)
 
 
+def _minutes(value):
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
 def _label(model, maxlen):
     return f"{models.spec(model).label}@{maxlen}"
 
@@ -161,10 +166,13 @@ def sentence(curve, table):
                  f"({100 * row.val:.1f}%, {100 * (row.val - first['val']):+.1f} points)")
     if recurrent.empty:
         most = curve.loc[curve.groupby(["model", "maxlen"])["k"].idxmax()]
-        cells = most[[models.spec(m).family == "recurrent" for m in most["model"]]]
+        is_cell = np.array([models.spec(m).family == "recurrent" for m in most["model"]])
         text += ". No budget measured here makes a recurrent model worth it"
-        if len(cells):
-            top = cells.sort_values("val").iloc[-1]
-            text += (f": the best, {_label(top['model'], top['maxlen'])}, reaches {100 * top['val']:.1f}% after "
-                     f"{top['minutes']:.0f} min of {top['k']} trials")
+        if is_cell.any() and (~is_cell).any():
+            cell = most[is_cell].sort_values("val").iloc[-1]
+            other = most[~is_cell].sort_values("val").iloc[-1]
+            text += (f": the best, {_label(cell['model'], cell['maxlen'])}, reaches {100 * cell['val']:.1f}% after "
+                     f"{_minutes(cell['minutes'])} min of {cell['k']} trials, against "
+                     f"{_label(other['model'], other['maxlen'])}'s {100 * other['val']:.1f}% after "
+                     f"{_minutes(other['minutes'])} min of {other['k']}")
     return text + "."
