@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline budget check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras
+.PHONY: setup setup-dev browser run run-offline budget check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras progress scaling estimate
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -32,6 +32,16 @@ run-offline: setup
 # hour on 2 cores, in results/budget/ beside the default grid's results.
 budget: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --configfile config/budget.yaml --config source=aclimdb aclimdb_path=$(DATA)
+
+# Learning curves (docs/scaling.md): accuracy against training reviews, in results/scaling/.
+scaling: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --configfile config/scaling.yaml --config source=aclimdb aclimdb_path=$(DATA)
+
+# How long a config will take here, before any training: the probes and the plan, then stop.
+# CONFIGFILE=config/scaling.yaml for another experiment.
+CONFIGFILE ?=
+estimate: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --until plan $(if $(CONFIGFILE),--configfile $(CONFIGFILE)) --config source=aclimdb aclimdb_path=$(DATA)
 
 # The quick loop: unit tests only (no Snakemake end to end, no SLURM, no fault trials, no browser,
 # not the timing suite run as tests: make test runs all of those).
@@ -105,3 +115,9 @@ JIT ?= auto
 plain-keras:
 	TF_CPP_MIN_LOG_LEVEL=2 $(PY) scripts/plain_keras.py $$(ls results/data/*/maxlen$(MAXLEN).npz | head -1) \
 	  --model $(MODEL) --jit $(JIT)
+
+# Where the running workflow stands, in minutes: each run's epoch and time left, and the plan's.
+# RESULTS=results/budget for another config's folder; watch -n 30 make -s progress to follow it.
+RESULTS ?= results
+progress:
+	@$(PY) -m rnnbench.plan $(RESULTS)

@@ -13,13 +13,12 @@ report: "report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/plan.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/report.smk"
 
 
 rule all:
     input:
-        SUMMARY,
-        SUMMARY_BY_CONFIG,
-        REPORT,
+        planned,
     default_target: True

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT, give_machine, write_aclimdb, write_archive
-from rnnbench import data, files
+from rnnbench import data, files, plan
 from rnnbench.models import MODELS
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +107,14 @@ def test_keras_source_offline_stops_before_any_job(tmp_path):
     assert not (work / "results").exists()
 
 
+def test_a_size_beyond_the_pool_stops_before_any_job(tmp_path, aclimdb_archive):
+    work = workdir(tmp_path)
+    proc = snakemake(work, "-n", "--config", "source=aclimdb", f"aclimdb_path={aclimdb_archive}",
+                     "train_sizes=[8, 100000]", "batch_size=8", check=False)
+    assert proc.returncode != 0 and "train_sizes: 100,000 is more than the" in proc.stdout + proc.stderr
+    assert not (work / "results").exists()
+
+
 @pytest.fixture(scope="module")
 def tiny_dag(tmp_path_factory):
     """Two models x two maxlens x two seeds on tiny data, run once for the tests that read it: the
@@ -115,26 +123,44 @@ def tiny_dag(tmp_path_factory):
     archive = write_archive(write_aclimdb(tmp / "src"), tmp / "aclImdb.tar.gz")
     work = workdir(tmp)
     args = ["--config", *TINY, f"models=[{','.join(TINY_MODELS)}]", f"aclimdb_path={archive}"]
-    snakemake(work, *args)
-    return work, args
+    proc = snakemake(work, *args)
+    return work, args, proc.stdout
 
 
 def test_whole_dag_on_tiny_data(tiny_dag):
-    work, _ = tiny_dag
+    work, _, _ = tiny_dag
     results = work / "results"
     check_outputs(results, {(m, n, s) for m in TINY_MODELS for n in (20, 30) for s in (1, 2)})
     assert not files.read_json(results / "machine" / "float32_peak.json").get("given")
     assert len(list((results / "machine").glob("xla-*/*.json"))) == 2  # lstm at both maxlens (never bow)
 
 
+def test_the_plan_comes_before_training_and_the_longest_job_first(tiny_dag):
+    """The estimate is printed and written before any training job starts; the jobs start longest
+    expected first (each job's start: its benchmark file's time less its seconds); the report sets
+    expected against measured."""
+    work, _, stdout = tiny_dag
+    results = work / "results"
+    made = files.read_json(results / "plan.json")
+    assert re.search(r"rnnbench plan: 8 runs, about \d+ (s|min) on \d cores? of this .+, done near \d\d:\d\d", stdout)
+    assert {job["step_from"] for job in made["jobs"]} == {"probe", "timed"}  # lstm probed, bow timed
+    started = {job["folder"]: end - seconds for job in made["jobs"]
+               for seconds, end in [plan.measured(made, results)[job["folder"]]]}
+    assert (results / "plan.json").stat().st_mtime <= min(started.values())
+    by_start = sorted(made["jobs"], key=lambda job: started[job["folder"]])
+    first = [job["expected_seconds"] for job in by_start[:2]]
+    assert min(first) >= max(job["expected_seconds"] for job in by_start[2:])
+    assert "Time, expected and measured" in (results / "report.html").read_text()
+
+
 def test_snakemake_report_of_the_same_figures(tiny_dag):
-    work, args = tiny_dag
+    work, args, _ = tiny_dag
     snakemake(work, *args, "--report", "results/snakemake-report.html")
     assert (work / "results" / "snakemake-report.html").stat().st_size > 100_000
 
 
 def test_a_changed_training_setting_reruns_training_only(tiny_dag):
-    work, args = tiny_dag
+    work, args, _ = tiny_dag
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
     counts = job_counts(snakemake(work, "-n", *args, "epochs=2").stdout)
     assert counts["train"] == 8 and "prepare" not in counts and "pad" not in counts
@@ -247,10 +273,11 @@ def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
     assert len(summary) == 1 and not (run / ".resume").exists()
 
 
-def test_a_search_resumes_a_killed_trial_and_reports_budgets(tmp_path):
-    """A search of three trials on tiny data, given on the command line: one trial's job is killed
-    (kill -9) in the middle of an epoch; the same command again resumes it from its checkpoint, and
-    the report gains its section on budgets."""
+def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves(tmp_path):
+    """A search of three trials and a learning curve of three sizes on tiny data, given on the
+    command line: one trial's job is killed (kill -9) in the middle of an epoch; the same command
+    again resumes it from its checkpoint, and the report gains its sections on budgets and on
+    training-set sizes."""
     import time
 
     import psutil
@@ -261,7 +288,8 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets(tmp_path):
     # patience 7 of a cap of 8: every trial trains long enough to be caught (converge is tested in test_train).
     args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]", "seeds=[1]",
             f"epochs={EPOCHS}", "patience=7", "batch_size=1", "num_words=60",
-            "search={trials: 3, batch_size: [1], embedding: [8], units: [4, 8], learning_rate: [0.0005, 0.005]}"]
+            "search={trials: 3, batch_size: [1], embedding: [8], units: [4, 8], learning_rate: [0.0005, 0.005]}",
+            "train_sizes=[40, 0.375]"]
     give_machine(work, ["lstm"], [20])
     search = work / "results" / "search" / "lstm" / "maxlen20" / "seed1"
     proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
@@ -294,5 +322,10 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets(tmp_path):
     assert list(pd.read_csv(work / "results" / "budget.csv")["k"]) == [1, 2, 3]
     html = (work / "results" / "report.html").read_text()
     assert "Accuracy at every budget" in html and "With a tuning budget of" in html
+    runs = pd.read_csv(work / "results" / "sizes.csv")
+    assert sorted(runs["train_samples"]) == [40, 120, 320]  # 0.375 of the pool of 320, and the grid's run
+    assert files.read_json(work / "results" / "curves.json")["fits"][0]["sizes"] == 3
+    assert "Accuracy against training reviews" in html
+    assert len(files.read_json(work / "results" / "plan.json")["jobs"]) == 1 + 3 + 2
     assert not list((work / "results").rglob(".resume"))
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout

@@ -36,7 +36,12 @@ def machine_key(threads):
 
 
 def step_seconds(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
-    """Median seconds of one training step inside `fit` (batch_size reviews of maxlen random word
+    """Median seconds of one training step (timed_steps)."""
+    return timed_steps(model, maxlen, cfg, jit, steps, warmup)[1]
+
+
+def timed_steps(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
+    """(seconds to the end of the first step, which builds the graph; median seconds of one training step inside `fit` (batch_size reviews of maxlen random word
     ids, fed by tf.data as train.datasets feeds a run), from the time between the ends of
     consecutive steps. Inside fit, as a run trains; it still does not reproduce everything of a
     run: bag-of-words with XLA measured 3.4 ms a step here and took 210 s an epoch in the run
@@ -55,10 +60,10 @@ def step_seconds(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
     options = tf.data.Options()
     options.autotune.enabled = False
     batches = tf.data.Dataset.from_tensors((x, y)).repeat().with_options(options)
-    ends = []
+    ends = [time.perf_counter()]
     stamp = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: ends.append(time.perf_counter()))
     net.fit(batches, steps_per_epoch=warmup + steps, epochs=1, verbose=0, shuffle=False, callbacks=[stamp])
-    return float(statistics.median(np.diff(ends)[warmup - 1:]))
+    return float(ends[1] - ends[0]), float(statistics.median(np.diff(ends)[warmup:]))
 
 
 def probe(model, maxlen, cfg, threads):
@@ -67,9 +72,10 @@ def probe(model, maxlen, cfg, threads):
     with cores.claimed(threads):
         measure.set_threads(threads)
         usage = measure.Usage()
-        seconds = {"xla": step_seconds(model, maxlen, cfg, True), "plain": step_seconds(model, maxlen, cfg, False)}
+        timed = {"xla": timed_steps(model, maxlen, cfg, True), "plain": timed_steps(model, maxlen, cfg, False)}
+    seconds = {key: step for key, (first, step) in timed.items()}
     return {"model": model, "maxlen": maxlen, "threads": threads, "key": machine_key(threads),
-            "step_seconds": seconds, "xla": bool(seconds["xla"] < seconds["plain"]), "steps": STEPS,
+            "step_seconds": seconds, "first_step_seconds": {key: first for key, (first, step) in timed.items()}, "xla": bool(seconds["xla"] < seconds["plain"]), "steps": STEPS,
             "cpu": measure.cpu_model(), "machine": usage.figures()}
 
 

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from rnnbench import analysis, files, search  # noqa: E402
+from rnnbench import analysis, files, plan, search, sizes  # noqa: E402
 from rnnbench.models import ARTICLE, FAMILIES, MODELS  # noqa: E402
 
 COLORS = {name: spec.color for name, spec in MODELS.items()}
@@ -144,6 +144,42 @@ def budget_figure(curve, runs, schedule, path):
     axes[0].legend(frameon=False, fontsize=9, loc="lower right")
     fig.suptitle(f"Accuracy at every budget (bands: spread of the best of k; ×: the grid's runs, schedule {schedule})",
                  fontsize=11)
+    save(fig, path)
+
+
+def sizes_figure(runs, fits, path):
+    """Learning curves: test accuracy against training reviews (log axis) with the fitted power law
+    and its bootstrap band; and against the training time the runs took, across sizes."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), sharey=True)
+    maxlens = sorted(runs["maxlen"].unique())
+    for (model, maxlen), group in runs.groupby(["model", "maxlen"], sort=False):
+        style = dict(color=COLORS[model], marker=marker(maxlen, maxlens))
+        g = group.groupby("train_samples")
+        mean = 100 * g["test_accuracy"].mean()
+        low, high = 100 * g["test_accuracy"].min(), 100 * g["test_accuracy"].max()
+        axes[0].errorbar(mean.index, mean, yerr=[mean - low, high - mean], ls="", ms=5, capsize=2, **style,
+                         label=analysis.name(model, maxlen))
+        f = fits.get((model, maxlen), {})
+        if f.get("params"):
+            n = np.geomspace(mean.index.min(), mean.index.max(), 60)
+            axes[0].plot(n, 100 * (1 - sizes.power_law(n, *f["params"])), color=COLORS[model],
+                         ls="--" if f["flags"] else "-", lw=1.5)
+        if f.get("band"):
+            n, lo, hi = f["band"]
+            keep = n <= mean.index.max()
+            axes[0].fill_between(n[keep], 100 * (1 - hi[keep]), 100 * (1 - lo[keep]), color=COLORS[model], alpha=0.15, lw=0)
+        axes[1].plot(g["fit_seconds"].mean() / 60, mean, ms=5, **style)
+    axes[0].set_xscale("log")
+    axes[0].xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axes[0].set_xlabel("training reviews (log scale)")
+    axes[0].set_ylabel("test accuracy (%)")
+    log_axis(axes[1], list(runs["fit_seconds"] / 60))
+    axes[1].set_xlabel("training time of a run (min, log scale)")
+    for ax in axes:
+        ax.grid(alpha=0.3, which="both")
+    axes[0].legend(frameon=False, fontsize=9, loc="lower right")
+    fig.suptitle("Accuracy against training reviews: mean of seeds (bars: min–max), fitted "
+                 "error = a·n^-b + c with its 95% band (dashed: flagged)", fontsize=10)
     save(fig, path)
 
 
@@ -291,6 +327,47 @@ def budget(search_csv, budget_csv):
             "trials": len(trials), "minutes": trials["fit_seconds"].sum() / 60}
 
 
+def timing(plan_path):
+    """The cost model against the runs (rnnbench/plan.py): expected and measured seconds per model x
+    maxlen and for the whole plan, or None where nothing planned has been measured."""
+    made = files.read_json(plan_path)
+    found = plan.compare(made, plan.measured(made, Path(plan_path).parent))
+    if not found:
+        return None
+
+    def off(expected, measured):
+        return f"{100 * (expected / measured - 1):+.0f}%"
+
+    rows = [{"config": analysis.name(r.model, r.maxlen), "color": COLORS.get(r.model, "#fff"),
+             "expected": f"{r.expected:.0f}", "measured": f"{r.measured:.0f}", "error": off(r.expected, r.measured)}
+            for r in found["by_config"].itertuples()]
+    minutes = {key: f"{found[key] / 60:.1f} min" for key in ("expected_jobs", "measured_jobs", "expected_wall", "measured_wall")}
+    return dict(found, **minutes, rows=rows, made=datetime.datetime.fromtimestamp(found["made"]).strftime("%Y-%m-%d %H:%M"),
+                wall_error=off(found["expected_wall"], found["measured_wall"]),
+                jobs_error=off(found["expected_jobs"], found["measured_jobs"]))
+
+
+def learning_curves(sizes_csv, curves_json):
+    """The report's section on training-set sizes: accuracy per size and model, the fitted curves
+    with their flags, the data ratio of Google's guide, and the sentence."""
+    found = files.read_json(curves_json)
+    runs, table = pd.read_csv(sizes_csv), pd.DataFrame(found["fits"]).fillna({"flags": ""})
+    pivot = runs.groupby(["model", "maxlen", "train_samples"])["test_accuracy"].agg(["mean", "count"]).reset_index()
+    columns = sorted(pivot["train_samples"].unique())
+    rows = []
+    for r in table.itertuples():
+        cells = pivot[(pivot["model"] == r.model) & (pivot["maxlen"] == r.maxlen)].set_index("train_samples")["mean"]
+        rows.append({"config": analysis.name(r.model, r.maxlen), "color": COLORS.get(r.model, "#fff"),
+                     "cells": [_fmt(cells.get(n, np.nan), ".1f", 100) for n in columns],
+                     "fit": "–" if pd.isna(r.b) else f"{r.a:.3g}·n^-{r.b:.2f} + {r.c:.3f}",
+                     "floor": _fmt(r.floor_accuracy, ".1f", 100), "flags": r.flags or "–"})
+    share = runs["train_positive_share"]
+    return {"columns": [f"{n:,}" for n in columns], "rows": rows, "sentence": found["sentence"],
+            "google": found["google"],
+            "balance": f"{100 * share.min():.1f}% to {100 * share.max():.1f}%",
+            "seeds": runs["seed"].nunique(), "runs": len(runs)}
+
+
 def threads(counts):
     """"1 thread", "2 threads", "1, 2 threads"."""
     return ", ".join(map(str, counts)) + (" thread" if list(counts) == [1] else " threads")
@@ -310,7 +387,8 @@ def placement(fingerprints):
 
 
 def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,
-           out_path, data_meta=None, peak=None, search_csv=None, budget_csv=None):
+           out_path, data_meta=None, peak=None, search_csv=None, budget_csv=None, plan_path=None,
+           sizes_csv=None, curves_json=None):
     import jinja2
 
     runs = pd.read_csv(summary_csv)
@@ -322,6 +400,10 @@ def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, te
     ctx["budget"] = budget(search_csv, budget_csv) if search_csv else None
     if ctx["budget"] and ctx["budget"]["sentence"]:
         ctx["verdict"].append(ctx["budget"]["sentence"])
+    ctx["timing"] = timing(plan_path) if plan_path else None
+    ctx["sizes"] = learning_curves(sizes_csv, curves_json) if sizes_csv else None
+    if ctx["sizes"] and ctx["sizes"]["sentence"]:
+        ctx["verdict"].append(ctx["sizes"]["sentence"])
     ctx["style"] = Path(style_path).read_text()
     ctx["data"] = json.loads(Path(data_meta).read_text()) if data_meta else {}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(template_path).parent),

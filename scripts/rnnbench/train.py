@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnbench import RnnbenchError, cores, data, files, measure, models, probe
+from rnnbench import RnnbenchError, cores, data, files, measure, models, probe, sizes
 
 RESUME_DIR = ".resume"
 # Columns of history.csv that are measurements of time and of the machine, not of learning.
@@ -149,9 +149,18 @@ def configure(seed, threads, deterministic=False):
         tf.config.experimental.enable_op_determinism()
 
 
-def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
-    """Training, validation and test batches as tf.data pipelines, split as Keras's
-    validation_split splits (the last fraction of the training arrays, before shuffling).
+def validation_arrays(x_train, y_train, validation_split):
+    """(training arrays), (validation arrays), split as Keras's validation_split splits: the last
+    fraction of the training arrays, before shuffling."""
+    split = int(math.floor(len(x_train) * (1.0 - validation_split)))
+    if split in (0, len(x_train)):
+        raise RnnbenchError(f"validation_split {validation_split} of {len(x_train)} training reviews leaves "
+                            "none to train or to validate on; use a fraction such as 0.2")
+    return (x_train[:split], y_train[:split]), (x_train[split:], y_train[split:])
+
+
+def datasets(train, validation, test, batch_size):
+    """Training, validation and test batches, each an (x, y) pair, as tf.data pipelines.
 
     Why not hand Keras the arrays: its array adapter maps batches with tf.data autotuning, which on
     this 2-core machine left the whole process asleep for 5 to 17 s in some epochs (every thread in
@@ -161,10 +170,6 @@ def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
 
     options = tf.data.Options()
     options.autotune.enabled = False
-    split = int(math.floor(len(x_train) * (1.0 - validation_split)))
-    if split in (0, len(x_train)):
-        raise RnnbenchError(f"validation_split {validation_split} of {len(x_train)} training reviews leaves "
-                            "none to train or to validate on; use a fraction such as 0.2")
 
     def batches(x, y, shuffle=False):
         ds = tf.data.Dataset.from_tensor_slices((x, y))
@@ -172,8 +177,7 @@ def datasets(x_train, y_train, x_test, y_test, validation_split, batch_size):
             ds = ds.shuffle(len(x), reshuffle_each_iteration=True)
         return ds.batch(batch_size).with_options(options)
 
-    return (batches(x_train[:split], y_train[:split], shuffle=True), batches(x_train[split:], y_train[split:]),
-            batches(x_test, y_test))
+    return batches(*train, shuffle=True), batches(*validation), batches(*test)
 
 
 def optimizer(cfg):
@@ -216,7 +220,11 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     net = models.build(model, **shape)
     net.compile(optimizer=optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
-    train, validation, test = datasets(x_train, y_train, x_test, y_test, cfg["validation_split"], cfg["batch_size"])
+    if cfg.get("train_size"):  # a point of a learning curve: a subset of the pool, the grid's validation
+        arrays, held_out = sizes.subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"])
+    else:
+        arrays, held_out = validation_arrays(x_train, y_train, cfg["validation_split"])
+    train, validation, test = datasets(arrays, held_out, (x_test, y_test), cfg["batch_size"])
     patience = cfg["patience"] if cfg.get("schedule") == "converge" else None
     recorder = _recorder(state_dir, patience)
     fit_clock = measure.Clock()
@@ -236,7 +244,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     history = pd.DataFrame(recorder.rows)
     first = [c for c in ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"] + TIMING_COLUMNS if c in history]
     history = history[first + sorted(c for c in history if c not in first)]
-    train_samples = int(math.floor(len(x_train) * (1.0 - cfg["validation_split"])))
+    train_samples = len(arrays[0])
     # Seconds per epoch: the median of the epochs after the first (which builds the graph), leaving
     # out those that other processes disturbed, unless all were.
     disturbed = [row["epoch"] for row in recorder.rows if row.get("disturbed")]
@@ -265,6 +273,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
         "gflops_per_second": flops_epoch / seconds_per_epoch / 1e9,
         "peak_rss_mb": measure.peak_rss_mb(),
         "train_samples": train_samples, "test_samples": len(x_test),
+        "train_positive_share": float(np.mean(arrays[1])),
         "data": Path(padded_path).parent.name,
         "fingerprint": fingerprint,
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),

@@ -3,7 +3,7 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files, probe, search, train
+from rnnbench import RnnbenchError, data, files, measure, plan, probe, search, sizes, train
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -47,6 +47,11 @@ TRIAL = f"{OUT}/search/{{model}}/maxlen{{maxlen}}/seed{{seed}}/trial{{trial}}"
 SEARCH_TABLE = f"{OUT}/search.csv"
 BUDGET = f"{OUT}/budget.csv"
 BUDGET_FIGURE = f"{OUT}/figures/budget.svg"
+PLAN = f"{OUT}/plan.json"
+SIZE_RUN = f"{OUT}/sizes/{{model}}/maxlen{{maxlen}}/n{{size}}/seed{{seed}}"
+SIZES_TABLE = f"{OUT}/sizes.csv"
+CURVES = f"{OUT}/curves.json"
+SIZES_FIGURE = f"{OUT}/figures/sizes.svg"
 PEAK = "results/machine/float32_peak.json"
 REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 
@@ -65,6 +70,24 @@ def train_threads():
 
 
 TRAIN_THREADS = train_threads()
+
+
+def learning_curve_sizes():
+    """The training-set sizes of a learning curve (config train_sizes, checked against the pool the
+    data leaves), smaller than the whole pool: the whole pool is the grid's own run."""
+    if not config["train_sizes"]:
+        return []
+    meta = f"{DATA}/tokens.json"
+    reviews = (files.read_json(meta)["train"]["reviews"] if os.path.exists(meta)
+               else data.train_reviews(config["source"], config["aclimdb_path"]))
+    pool = sizes.pool_size(reviews, config["validation_split"])
+    try:
+        return [n for n in sizes.resolve(config["train_sizes"], pool, config["batch_size"]) if n < pool]
+    except RnnbenchError as err:
+        raise WorkflowError(str(err))
+
+
+SIZES = learning_curve_sizes()
 PROBE = f"results/machine/xla-{probe.machine_key(TRAIN_THREADS)}/{{model}}-maxlen{{maxlen}}.json"
 
 
@@ -77,16 +100,21 @@ def probe_input(wildcards):
 
 
 onstart:
+    # A plan made by an earlier invocation for these same runs: what is left of it, before any job.
+    if os.path.exists(PLAN) and {job["folder"] for job in files.read_json(PLAN)["jobs"]} == {
+            job["folder"] for job in plan_jobs()}:
+        print(f"rnnbench plan: {plan.line(plan.update(files.read_json(PLAN)))}")
     # What a job killed mid-write left behind (a temporary file beside an output); removed under
     # Snakemake's lock, before any job starts.
     left = files.remove_temporaries("results", ["data", "machine"])
-    for path in left + files.remove_temporaries(OUT, ["runs", "search", "figures"]):
+    for path in left + files.remove_temporaries(OUT, ["runs", "search", "sizes", "figures"]):
         print(f"removed {path}, a temporary file left by a killed job", file=sys.stderr)
 
 
 onsuccess:
     # Snakemake has recorded the finished runs now: their resume state can go (train.py: why it waits).
-    train.drop_state(os.path.dirname(path) for path in runs("metrics.json") + trials("metrics.json"))
+    train.drop_state(os.path.dirname(path) for path in runs("metrics.json") + trials("metrics.json")
+                     + size_runs("metrics.json"))
 
 
 TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
@@ -98,6 +126,7 @@ wildcard_constraints:
     maxlen=r"\d+",
     seed=r"\d+",
     trial=r"\d+",
+    size=r"\d+",
 
 
 def runs(name):
@@ -122,11 +151,83 @@ def trials(name):
 
 
 def trial_config(wildcards):
-    """A trial's settings: the grid's, under converge (with patience), with its draw from the search space."""
-    return search.trial_config(dict(training_config(), patience=config["patience"]), SEARCH, wildcards.model, int(wildcards.maxlen),
-                               int(wildcards.trial), int(wildcards.seed))
+    """A trial's settings (trial_settings), for its job."""
+    return trial_settings(wildcards.model, int(wildcards.maxlen), int(wildcards.seed), int(wildcards.trial))
 
 
 def budget_input(wildcards):
     """The report's section on budgets, where the config has a search."""
     return {"search": SEARCH_TABLE, "budget": BUDGET, "budget_figure": BUDGET_FIGURE} if SEARCH else {}
+
+
+def trial_settings(model, maxlen, seed, trial):
+    """A trial's settings: the grid's, under converge (with patience), with its draw from the search space."""
+    return search.trial_config(dict(training_config(), patience=config["patience"]), SEARCH, model, maxlen,
+                               trial, seed)
+
+
+def plan_jobs():
+    """Every training job of this config, its folder and settings: what the plan estimates."""
+    grid = [dict(model=m, maxlen=int(n), seed=int(s), trial=None, folder=RUN.format(model=m, maxlen=n, seed=s),
+                 config=training_config())
+            for m in config["models"] for n in config["maxlens"] for s in config["seeds"]]
+    return grid + [dict(model=m, maxlen=int(n), seed=int(s), trial=t,
+                        folder=TRIAL.format(model=m, maxlen=n, seed=s, trial=t),
+                        config=trial_settings(m, int(n), int(s), t))
+                   for m in config["models"] for n in config["maxlens"] for s in config["seeds"]
+                   for t in (range(1, SEARCH["trials"] + 1) if SEARCH else [])] + [
+        dict(model=m, maxlen=int(n), seed=int(s), trial=None, size=size,
+             folder=SIZE_RUN.format(model=m, maxlen=n, size=size, seed=s), config=dict(training_config(), train_size=size))
+        for m in config["models"] for n in config["maxlens"] for size in SIZES for s in config["seeds"]]
+
+
+def plan_probes(wildcards):
+    """The XLA probes the plan reads its step times from (the other models it times itself)."""
+    return {f"{m}-maxlen{n}": PROBE.format(model=m, maxlen=n)
+            for m in config["models"] for n in config["maxlens"] if probe.wanted(m, config["jit_compile"])}
+
+
+def plan_slots():
+    """Training jobs at once: the cores Snakemake has over each job's threads (under a cluster
+    executor, as many as there are jobs)."""
+    try:
+        return max(1, workflow.cores // TRAIN_THREADS)
+    except WorkflowError:
+        return len(plan_jobs())
+
+
+def expected_seconds(wildcards):
+    """A training job's priority: its expected seconds from the plan (0 before there is one), so that
+    Snakemake starts the longest first."""
+    if not os.path.exists(PLAN):
+        return 0
+    pattern = TRIAL if "trial" in wildcards.keys() else SIZE_RUN if "size" in wildcards.keys() else RUN
+    folder = pattern.format(**dict(wildcards.items()))
+    return next((int(job["expected_seconds"]) for job in files.read_json(PLAN)["jobs"]
+                 if job["folder"] == folder), 0)
+
+
+def planned(wildcards):
+    """The workflow's targets, once there is a plan: without one, the training jobs are placed after it
+    is made. With one (a rerun), they are in the DAG from the start, so that Snakemake checks their
+    outputs for a job that an interruption left incomplete; a plan to be made again runs first (its
+    priority). A dry run shows every job at once."""
+    if not workflow.dryrun and not os.path.exists(PLAN):
+        checkpoints.plan.get()
+    return [SUMMARY, SUMMARY_BY_CONFIG, REPORT]
+
+
+def size_runs(name):
+    """One path per model x maxlen x size x seed of the learning curves (none without train_sizes)."""
+    return expand(f"{SIZE_RUN}/{name}", model=config["models"], maxlen=config["maxlens"], size=SIZES,
+                  seed=config["seeds"])
+
+
+def size_config(wildcards):
+    """A learning curve's run: the grid's settings, on train_size reviews of the pool."""
+    return dict(training_config(), train_size=int(wildcards.size))
+
+
+def sizes_input(wildcards):
+    """The report's section on training-set sizes, where the config has them."""
+    return {"sizes": SIZES_TABLE, "curves": CURVES, "sizes_figure": SIZES_FIGURE} if SIZES else {}

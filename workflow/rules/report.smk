@@ -89,9 +89,34 @@ rule budget:
         "../../scripts/budget.py"
 
 
+# Learning curves: accuracy against training reviews, fitted, and the answer (rnnbench/sizes.py).
+rule scaling:
+    input:
+        sizes=size_runs("metrics.json"),
+        grid=runs("metrics.json"),
+        tokens=f"{DATA}/tokens.npz",
+    output:
+        table=report(SIZES_TABLE, caption="../../report/captions/sizes.rst", category="Tables",
+                     labels={"table": "one row per run of the learning curves"}),
+        curves=CURVES,
+        figure=report(SIZES_FIGURE, caption="../../report/captions/sizes_figure.rst", category="Compute vs accuracy",
+                      labels={"figure": "accuracy against training reviews"}),
+    log:
+        f"{OUT}/logs/scaling.log",
+    conda:
+        "../envs/rnnbench.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../../scripts/scaling.py"
+
+
 rule report:
     input:
         unpack(budget_input),
+        unpack(sizes_input),
         runs=SUMMARY,
         by_config=SUMMARY_BY_CONFIG,
         metrics=runs("metrics.json"),
@@ -101,6 +126,7 @@ rule report:
                        model=config["models"], maxlen=config["maxlens"]),
         data=f"{DATA}/tokens.json",
         peak=PEAK,
+        plan=PLAN,
         template=f"{REPORT_SOURCES}/report.html.j2",
         style=f"{REPORT_SOURCES}/style.css",
     output:

@@ -14,6 +14,7 @@ rule train:
     conda:
         "../envs/rnnbench.yaml"
     threads: TRAIN_THREADS
+    priority: expected_seconds
     resources:
         mem_mb=6000,
         runtime=120,
@@ -33,6 +34,19 @@ use rule train as train_trial with:
         f"{OUT}/logs/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}-trial{{trial}}.log",
     benchmark:
         f"{OUT}/benchmarks/train/{{model}}-maxlen{{maxlen}}-seed{{seed}}-trial{{trial}}.tsv"
+
+
+# A point of a learning curve: a training run on `size` reviews of the pool, in its own folder.
+use rule train as train_size with:
+    output:
+        history=f"{SIZE_RUN}/history.csv",
+        metrics=f"{SIZE_RUN}/metrics.json",
+    params:
+        config=size_config,
+    log:
+        f"{OUT}/logs/train/{{model}}-maxlen{{maxlen}}-n{{size}}-seed{{seed}}.log",
+    benchmark:
+        f"{OUT}/benchmarks/train/{{model}}-maxlen{{maxlen}}-n{{size}}-seed{{seed}}.tsv"
 
 
 # The hardware's ceiling, measured once with the training threads: the report sets each run's

@@ -1,0 +1,243 @@
+"""Accuracy against the number of training reviews: nested subsets, learning curves, the answer.
+
+The subsets. Validation and test reviews stay those of every run of the grid (the last
+validation_split of the training arrays, as Keras's validation_split takes them, and the whole test
+split), so every point of a curve is measured on the same held-out reviews. The training pool is
+what is left (20,000 of the article's 25,000); a run on n reviews takes the first n of a permutation
+of the pool drawn from its seed: the same for every model, and each size contains the smaller ones.
+The whole pool is the grid's own run (same arrays, same seed), so the curve ends on the grid.
+
+The curve. Error against reviews n follows a power law with a floor, error = a·n^(-b) + c (Hestness
+et al. 2017: a better architecture moves a and c, rarely b), fitted by weighted least squares
+(scipy.optimize.curve_fit, each size's seed spread as sigma) within bounds; intervals come from
+resampling the seeds of every size (bootstrap). A fit is flagged ill-behaved (Viering & Loog 2022)
+when it fails, an exponent or the floor sits on its bound, or the error grows with n.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rnnbench import RnnbenchError, models
+
+BOUNDS = ([0.0, 0.01, 0.0], [1e3, 2.0, 0.5])  # a, b, c: a power that falls, a floor below chance
+BOOTSTRAP = 200
+# Google's text-classification guide (developers.google.com/machine-learning/guides/text-classification):
+# below this many samples per median words of a sample, n-gram models beat sequence models.
+GOOGLE_RATIO = 1500
+
+
+def pool_size(train_reviews, validation_split):
+    """Training reviews left for the subsets once Keras's validation_split has taken its share."""
+    return int(math.floor(train_reviews * (1.0 - validation_split)))
+
+
+def resolve(train_sizes, pool, batch_size):
+    """Counts of training reviews, smallest first, from `train_sizes` (counts, or fractions of the
+    pool: a number up to 1). One-line errors for a size that cannot be drawn."""
+    counts = []
+    for size in train_sizes or []:
+        if size <= 0:
+            raise RnnbenchError(f"config train_sizes: {size} is not a size; give counts of training reviews "
+                                f"(e.g. 1000) or fractions of the {pool:,} in the pool (e.g. 0.25)")
+        if size <= 1 and isinstance(size, float):
+            n = int(math.floor(size * pool))
+        elif float(size).is_integer():
+            n = int(size)
+        else:
+            raise RnnbenchError(f"config train_sizes: {size} is neither a count (a whole number) nor a fraction "
+                                f"(at most 1) of the {pool:,} training reviews in the pool")
+        if n > pool:
+            raise RnnbenchError(f"config train_sizes: {n:,} is more than the {pool:,} training reviews left after "
+                                "validation_split; give at most that many (or 1.0 for all)")
+        if n < batch_size:
+            raise RnnbenchError(f"config train_sizes: {size} gives {n} training reviews, fewer than one batch of "
+                                f"{batch_size}; give at least {batch_size} or lower batch_size")
+        counts.append(n)
+    return sorted(set(counts))
+
+
+def draw(pool, size, seed):
+    """Indices into the pool of a run on `size` reviews: the first `size` of a permutation drawn from
+    the seed (nested: a larger size holds the smaller). The whole pool, in its own order."""
+    if size >= pool:
+        return np.arange(pool)
+    return np.random.default_rng([seed, 20150]).permutation(pool)[:size]
+
+
+def subset(x_train, y_train, size, seed, validation_split):
+    """(training arrays of `size` reviews), (validation arrays), the validation being those of the
+    grid's runs."""
+    pool = pool_size(len(x_train), validation_split)
+    pick = draw(pool, size, seed)
+    return (x_train[pick], y_train[pick]), (x_train[pool:], y_train[pool:])
+
+
+# --- learning curves ------------------------------------------------------------------------
+
+def power_law(n, a, b, c):
+    return a * np.power(n, -b) + c
+
+
+def fit(n, error, sigma=None):
+    """(a, b, c) of error = a·n^(-b) + c by weighted least squares, or None where it fails."""
+    from scipy.optimize import curve_fit
+
+    n, error = np.asarray(n, float), np.asarray(error, float)
+    if len(np.unique(n)) < 3:
+        return None
+    if sigma is not None:
+        sigma = np.maximum(np.asarray(sigma, float), 0.003)  # a size whose seeds agree still has noise
+    start = [max(error.max() - error.min(), 0.01) * n.min() ** 0.5, 0.5, max(error.min() * 0.8, 0.0)]
+    try:
+        params, _ = curve_fit(power_law, n, error, p0=start, sigma=sigma, bounds=BOUNDS, maxfev=20000)
+    except (RuntimeError, ValueError):
+        return None
+    return tuple(float(p) for p in params)
+
+
+def ill_behaved(params, n, error):
+    """Why a fit is not to be trusted (empty when it is): failed, on a bound, or error rising with n."""
+    reasons = []
+    if params is None:
+        return ["the fit did not converge"]
+    a, b, c = params
+    if b <= BOUNDS[0][1] * 1.01 or b >= BOUNDS[1][1] * 0.99:
+        reasons.append(f"exponent b={b:.2f} on its bound")
+    if c >= BOUNDS[1][2] * 0.99:
+        reasons.append("floor on its bound")
+    order = np.argsort(n)
+    means = np.asarray(error, float)[order]
+    if len(means) >= 2 and means[-1] > means[0]:
+        reasons.append("error grows with the training reviews")
+    return reasons
+
+
+def curves(runs, boot=BOOTSTRAP, seed=0):
+    """Per model x maxlen: the fit on the mean test error per size (sigma: the seeds' spread), its
+    bootstrap band over seeds, and its flags. `runs` has model, maxlen, train_samples, seed,
+    test_accuracy. Returns {(model, maxlen): dict(params, band=(n grid, lo, hi), flags, sizes)}."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for (model, maxlen), group in runs.groupby(["model", "maxlen"], sort=False):
+        by_size = {n: 1 - g["test_accuracy"].to_numpy() for n, g in group.groupby("train_samples")}
+        sizes = np.array(sorted(by_size))
+        means = np.array([by_size[n].mean() for n in sizes])
+        spread = np.array([by_size[n].std(ddof=1) if len(by_size[n]) > 1 else np.nan for n in sizes])
+        sigma = None if np.isnan(spread).any() else spread
+        params = fit(sizes, means, sigma)
+        grid = np.geomspace(sizes.min(), sizes.max() * 4, 60)
+        again = []
+        for _ in range(boot if params else 0):
+            resampled = np.array([rng.choice(by_size[n], len(by_size[n])).mean() for n in sizes])
+            again.append(fit(sizes, resampled, sigma))
+        again = [p for p in again if p]
+        samples = [power_law(grid, *p) for p in again]
+        band = (grid, *np.percentile(samples, [2.5, 97.5], axis=0)) if len(samples) >= 20 else None
+        out[(model, int(maxlen))] = {"params": params, "boot": again, "band": band,
+                                     "flags": ill_behaved(params, sizes, means),
+                                     "sizes": sizes, "mean_error": means, "spread": spread}
+    return out
+
+
+def reviews_to_reach(params, error):
+    """Training reviews at which the fitted curve reaches `error`; inf where its floor is above it."""
+    a, b, c = params
+    if error <= c:
+        return math.inf
+    return (a / (error - c)) ** (1 / b)
+
+
+def google_ratio(train_reviews, median_words):
+    """Samples per median words of a sample, and the model family Google's guide advises for it."""
+    ratio = train_reviews / median_words
+    return ratio, ("an n-gram model (bag of words)" if ratio < GOOGLE_RATIO else "a sequence model")
+
+
+def collect(metrics_paths):
+    """One row per run of the learning curves (and the grid's runs, the whole pool): model, maxlen,
+    seed, train_samples, its positive share, accuracies, epochs and time."""
+    rows = []
+    for path in metrics_paths:
+        m = json.loads(Path(path).read_text())
+        rows.append({key: m.get(key) for key in ("model", "maxlen", "seed", "train_samples", "train_positive_share",
+                                                  "test_accuracy", "best_val_accuracy", "best_epoch", "epochs",
+                                                  "stopped", "fit_seconds", "seconds_to_best")})
+    return pd.DataFrame(rows).sort_values(["model", "maxlen", "train_samples", "seed"]).reset_index(drop=True)
+
+
+def table(fits):
+    """One row per model x maxlen: the fitted a, b, c, the floor as accuracy, and the flags."""
+    rows = []
+    for (model, maxlen), f in fits.items():
+        a, b, c = f["params"] or (None,) * 3
+        rows.append({"model": model, "maxlen": int(maxlen), "a": a, "b": b, "c": c,
+                     "floor_accuracy": None if c is None else 1 - c, "sizes": len(f["sizes"]),
+                     "flags": "; ".join(f["flags"])})
+    return rows
+
+
+def summarise(runs, train_lengths):
+    """What the rule writes beside the runs: the fits, the sentence and Google's ratio for the data
+    (the training reviews of the largest size over the median words of a training review)."""
+    fits = curves(runs)
+    ratio, advice = google_ratio(int(runs["train_samples"].max()), float(np.median(train_lengths)))
+    return fits, {"fits": table(fits), "sentence": sentence(runs, fits),
+                  "google": {"ratio": ratio, "median_words": float(np.median(train_lengths)), "advice": advice,
+                             "threshold": GOOGLE_RATIO}}
+
+
+def _label(model, maxlen):
+    return f"{models.spec(model).label}@{maxlen}"
+
+
+def _crossing(cheap, dear, start, stop=1e8):
+    """Reviews beyond `start` at which the cheap model's fitted error falls to the dear one's, or None."""
+    n = np.geomspace(start, stop, 400)
+    behind = power_law(n, *cheap) > power_law(n, *dear)
+    if behind.all() or not behind[0]:
+        return None
+    return float(n[np.argmin(behind)])
+
+
+def sentence(runs, fits):
+    """The article's closing claim, answered from the curves: the cheapest model (bag-of-words, or
+    the first bag) against the best recurrent model at the largest size both measured."""
+    full = runs.groupby(["model", "maxlen"])["train_samples"].max()
+    at_full = runs[runs["train_samples"] == runs.set_index(["model", "maxlen"]).index.map(full)]
+    means = at_full.groupby(["model", "maxlen"])["test_accuracy"].mean()
+    bags = [k for k in means.index if models.spec(k[0]).family == "bag"]
+    cells = [k for k in means.index if models.spec(k[0]).family == "recurrent"]
+    if not bags or not cells:
+        return None
+    order = list(models.MODELS)
+    cheap = min(bags, key=lambda k: (order.index(k[0]), k[1]))  # bag-of-words first, the shorter maxlen
+    dear = max(cells, key=lambda k: means[k])
+    n_full = int(full[dear])
+    gap = 100 * (means[dear] - means[cheap])
+    head = (f"At {n_full:,} training reviews {_label(*dear)} is {abs(gap):.1f} points "
+            f"{'ahead of' if gap > 0 else 'behind'} {_label(*cheap)} ({100 * means[dear]:.1f}% against "
+            f"{100 * means[cheap]:.1f}%)")
+    f_cheap, f_dear = fits.get(cheap, {}).get("params"), fits.get(dear, {}).get("params")
+    if f_cheap is None or f_dear is None:
+        return head + "; a learning curve could not be fitted to both."
+    if gap <= 0:
+        n = reviews_to_reach(f_cheap, 1 - means[dear])
+        if n < n_full:
+            return head + (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {_label(*cheap)} matches "
+                           f"{_label(*dear)} trained on all {n_full:,}.")
+        return head + "."
+    at = _crossing(f_cheap, f_dear, n_full)
+    if at is None:
+        steeper = f_dear[1] > f_cheap[1]
+        return head + (f"; the curves do not cross below 100 million reviews: {_label(*dear)}'s is "
+                       f"{'steeper, and its lead grows' if steeper else 'flatter, yet its lead holds'} with data.")
+    pairs = zip(fits[cheap]["boot"], fits[dear]["boot"])
+    boot = [c for c in (_crossing(p, q, n_full) for p, q in pairs) if c is not None]
+    interval = (f" (95% interval {np.percentile(boot, 2.5):,.0f} to {np.percentile(boot, 97.5):,.0f}; "
+                f"{len(boot)} of {len(fits[cheap]['boot'])} resamples cross)" if len(boot) >= 20 else "")
+    return head + (f"; extrapolated, {_label(*cheap)} would catch up at about {at:,.0f} reviews{interval}, "
+                   f"{at / n_full:.0f}x the data measured: beyond it, an extrapolation only.")

@@ -1,0 +1,99 @@
+"""Training-set sizes: nested subsets, learning curves and the answer (rnnbench/sizes.py)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rnnbench import RnnbenchError, sizes
+
+
+def test_sizes_are_counts_or_fractions_of_the_pool():
+    assert sizes.pool_size(25000, 0.2) == 20000
+    assert sizes.resolve([5000, 1000, 0.5, 1.0], 20000, 128) == [1000, 5000, 10000, 20000]
+    assert sizes.resolve([1000.0], 20000, 128) == [1000]  # --config hands numbers on as floats
+
+
+@pytest.mark.parametrize("size, words", [
+    (0, "0 is not a size"),
+    (-5, "-5 is not a size"),
+    (1.5, "1.5 is neither a count"),
+    (25000, "25,000 is more than the 20,000 training reviews"),
+    (100, "fewer than one batch of 128"),
+    (0.001, "gives 20 training reviews, fewer than one batch"),
+])
+def test_a_size_that_cannot_be_drawn_is_one_line(size, words):
+    with pytest.raises(RnnbenchError, match=words.replace("(", r"\(").replace(".", r"\.")) as err:
+        sizes.resolve([size], 20000, 128)
+    assert "\n" not in str(err.value)
+
+
+def test_subsets_are_nested_and_share_the_validation_reviews():
+    rng = np.random.default_rng(0)
+    x = np.arange(1000)[:, None] * np.ones((1, 3), int)
+    y = rng.integers(0, 2, 1000)
+    for seed in (1, 2):
+        picked, validation = [], []
+        for size in (50, 200, 500, 800):
+            (xs, ys), (xv, yv) = sizes.subset(x, y, size, seed, 0.2)
+            assert len(xs) == size and np.array_equal(ys, y[xs[:, 0]])
+            picked.append(set(xs[:, 0]))
+            validation.append(xv[:, 0])
+            assert 0.35 < ys.mean() < 0.65  # the subset's positive share (stated in the metrics)
+        assert all(small < large for small, large in zip(picked, picked[1:]))
+        assert all(np.array_equal(v, np.arange(800, 1000)) for v in validation)  # Keras's split, every size
+        assert not picked[-1] & set(range(800, 1000))
+    assert sizes.draw(800, 50, 1).tolist() != sizes.draw(800, 50, 2).tolist()
+    assert sizes.draw(800, 800, 1).tolist() == list(range(800))  # the whole pool: the grid's own arrays
+
+
+def synthetic(a, b, c, ns, seeds=3, noise=0.003, model="bow", maxlen=500, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame([{"model": model, "maxlen": maxlen, "seed": s, "train_samples": n,
+                          "test_accuracy": 1 - sizes.power_law(n, a, b, c) + rng.normal(0, noise)}
+                         for n in ns for s in range(1, seeds + 1)])
+
+
+def test_the_fit_recovers_a_known_curve_from_noisy_points():
+    ns = [500, 1000, 2000, 5000, 10000, 20000]
+    fits = sizes.curves(synthetic(3.0, 0.5, 0.08, ns), boot=100)
+    f = fits[("bow", 500)]
+    a, b, c = f["params"]
+    assert b == pytest.approx(0.5, abs=0.15) and c == pytest.approx(0.08, abs=0.02)
+    assert not f["flags"]
+    grid, low, high = f["band"]
+    truth = sizes.power_law(grid, 3.0, 0.5, 0.08)
+    inside = (grid <= 20000)
+    assert np.mean((low[inside] <= truth[inside] + 0.004) & (truth[inside] - 0.004 <= high[inside])) > 0.9
+
+
+def test_an_ill_behaved_curve_is_flagged():
+    ns = [500, 1000, 2000, 5000]
+    rising = pd.concat([synthetic(3.0, 0.5, 0.08, [n], seed=i).assign(test_accuracy=lambda d, i=i: 0.9 - 0.02 * i)
+                        for i, n in enumerate(ns)])
+    f = sizes.curves(rising, boot=0)[("bow", 500)]
+    assert f["flags"]
+    assert sizes.ill_behaved(None, ns, [0.1] * 4) == ["the fit did not converge"]
+    assert sizes.curves(synthetic(3.0, 0.5, 0.08, [500, 1000]), boot=0)[("bow", 500)]["params"] is None
+
+
+def test_the_sentence_answers_the_article():
+    ns = [1000, 2000, 5000, 10000, 20000]
+    # A bag that reaches at 5,000 reviews what the cell reaches at 20,000.
+    bag = synthetic(2.0, 0.5, 0.08, ns)
+    cell = synthetic(4.0, 0.5, 0.08, ns, model="lstm")
+    runs = pd.concat([bag, cell])
+    text = sizes.sentence(runs, sizes.curves(runs, boot=50))
+    assert text.startswith("At 20,000 training reviews LSTM@500 is") and "behind bag-of-words@500" in text
+    assert "fewer reviews" in text and "matches LSTM@500 trained on all 20,000" in text
+    # A cell ahead at every size whose curve is steeper: no crossing, its lead grows.
+    steep = synthetic(20.0, 0.8, 0.05, ns, model="lstm")
+    runs = pd.concat([synthetic(1.0, 0.3, 0.09, ns), steep])
+    text = sizes.sentence(runs, sizes.curves(runs, boot=0))
+    assert "ahead of bag-of-words@500" in text and "do not cross" in text and "lead grows" in text
+    assert sizes.sentence(bag, sizes.curves(bag, boot=0)) is None  # no recurrent model to set it against
+
+
+def test_google_ratio_advises_from_samples_per_median_words():
+    ratio, advice = sizes.google_ratio(25000, 174)
+    assert ratio == pytest.approx(143.7, abs=0.1) and "n-gram" in advice
+    assert "sequence" in sizes.google_ratio(2_000_000, 100)[1]
