@@ -77,6 +77,9 @@ def test_progress_falls_as_epochs_complete(tmp_path):
     lines, before = plan.progress(made, now=0.0)
     assert lines[0] == "2 runs: 0 done, 0 in progress, 2 to start"
     assert before == pytest.approx(first["expected_seconds"] + second["expected_seconds"])
+    (tmp_path / "lstm" / "maxlen500" / "seed1" / ".resume").mkdir(parents=True)  # the job has started
+    lines, started = plan.progress(made, now=0.0)
+    assert "1 in progress, 1 to start" in lines[0] and "starting" in lines[1] and started == before
     left = []
     for epoch in range(1, 4):
         files.write_json(first["folder"] + "/" + plan.STATE, [{"epoch": e, "seconds": 8.0} for e in range(1, epoch + 1)])
