@@ -73,6 +73,9 @@ def test_an_ill_behaved_curve_is_flagged():
     f = sizes.curves(rising, boot=0)[("bow", 500)]
     assert f["flags"]
     assert sizes.ill_behaved(None, ns, [0.1] * 4) == ["the fit did not converge"]
+    assert any("floor at zero" in r for r in sizes.ill_behaved((2.0, 0.5, 0.0), ns, [0.2, 0.15, 0.1, 0.08]))
+    capped = synthetic(3.0, 0.5, 0.08, [500, 1000, 2000]).assign(stopped="cap", best_epoch=40, epochs=40)
+    assert "9 of 9 runs still improving at the cap" in sizes.curves(capped, boot=0)[("bow", 500)]["flags"][-1]
     assert sizes.curves(synthetic(3.0, 0.5, 0.08, [500, 1000]), boot=0)[("bow", 500)]["params"] is None
 
 
@@ -85,6 +88,11 @@ def test_the_sentence_answers_the_article():
     text = sizes.sentence(runs, sizes.curves(runs, boot=50))
     assert text.startswith("At 20,000 training reviews LSTM@500 is") and "behind bag-of-words@500" in text
     assert "fewer reviews" in text and "matches LSTM@500 trained on all 20,000" in text
+    assert "does not overtake below 100 million reviews" in text  # the same exponent and floor: never
+    # A cell behind at every size measured whose curve flattens more slowly: where it would overtake.
+    runs = pd.concat([synthetic(2.5, 0.5, 0.10, ns), synthetic(1.0, 0.22, 0.012, ns, model="lstm")])
+    text = sizes.sentence(runs, sizes.curves(runs, boot=50))
+    assert "behind bag-of-words@500" in text and "it would overtake at about" in text and "95% interval" in text
     # A cell ahead at every size whose curve is steeper: no crossing, its lead grows.
     steep = synthetic(20.0, 0.8, 0.05, ns, model="lstm")
     runs = pd.concat([synthetic(1.0, 0.3, 0.09, ns), steep])

@@ -16,6 +16,7 @@ when it fails, an exponent or the floor sits on its bound, or the error grows wi
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +85,7 @@ def power_law(n, a, b, c):
 
 def fit(n, error, sigma=None):
     """(a, b, c) of error = a·n^(-b) + c by weighted least squares, or None where it fails."""
-    from scipy.optimize import curve_fit
+    from scipy.optimize import OptimizeWarning, curve_fit
 
     n, error = np.asarray(n, float), np.asarray(error, float)
     if len(np.unique(n)) < 3:
@@ -93,7 +94,9 @@ def fit(n, error, sigma=None):
         sigma = np.maximum(np.asarray(sigma, float), 0.003)  # a size whose seeds agree still has noise
     start = [max(error.max() - error.min(), 0.01) * n.min() ** 0.5, 0.5, max(error.min() * 0.8, 0.0)]
     try:
-        params, _ = curve_fit(power_law, n, error, p0=start, sigma=sigma, bounds=BOUNDS, maxfev=20000)
+        with warnings.catch_warnings():  # a covariance it cannot estimate: the bands come from resampling
+            warnings.simplefilter("ignore", OptimizeWarning)
+            params, _ = curve_fit(power_law, n, error, p0=start, sigma=sigma, bounds=BOUNDS, maxfev=20000)
     except (RuntimeError, ValueError):
         return None
     return tuple(float(p) for p in params)
@@ -109,6 +112,8 @@ def ill_behaved(params, n, error):
         reasons.append(f"exponent b={b:.2f} on its bound")
     if c >= BOUNDS[1][2] * 0.99:
         reasons.append("floor on its bound")
+    if c <= 1e-6:
+        reasons.append("floor at zero error: no saturation within the sizes measured")
     order = np.argsort(n)
     means = np.asarray(error, float)[order]
     if len(means) >= 2 and means[-1] > means[0]:
@@ -137,8 +142,13 @@ def curves(runs, boot=BOOTSTRAP, seed=0):
         again = [p for p in again if p]
         samples = [power_law(grid, *p) for p in again]
         band = (grid, *np.percentile(samples, [2.5, 97.5], axis=0)) if len(samples) >= 20 else None
-        out[(model, int(maxlen))] = {"params": params, "boot": again, "band": band,
-                                     "flags": ill_behaved(params, sizes, means),
+        flags = ill_behaved(params, sizes, means)
+        if "stopped" in group:  # converge: a run still improving at its cap was not trained to its best
+            capped = group[(group["stopped"] == "cap") & (group["best_epoch"] == group["epochs"])]
+            if len(capped):
+                flags.append(f"{len(capped)} of {len(group)} runs still improving at the cap "
+                             f"(sizes {', '.join(f'{n:,}' for n in sorted(capped['train_samples'].unique()))})")
+        out[(model, int(maxlen))] = {"params": params, "boot": again, "band": band, "flags": flags,
                                      "sizes": sizes, "mean_error": means, "spread": spread}
     return out
 
@@ -203,6 +213,20 @@ def _crossing(cheap, dear, start, stop=1e8):
     return float(n[np.argmin(behind)])
 
 
+def _overtakes(behind, ahead, fits, n_full):
+    """The end of the sentence where `behind` trails at the largest size: where its fitted curve,
+    extrapolated, would overtake (with the resamples' interval), or that it does not."""
+    at = _crossing(fits[behind]["params"], fits[ahead]["params"], n_full)
+    if at is None:
+        return f"; extrapolated, {_label(*behind)}'s curve does not overtake below 100 million reviews."
+    boot = [c for c in (_crossing(p, q, n_full) for p, q in zip(fits[behind]["boot"], fits[ahead]["boot"]))
+            if c is not None]
+    interval = (f" (95% interval {np.percentile(boot, 2.5):,.0f} to {np.percentile(boot, 97.5):,.0f}; "
+                f"{len(boot)} of {len(fits[behind]['boot'])} resamples cross)" if len(boot) >= 20 else "")
+    return (f". {_label(*behind)}'s curve flattens more slowly: extrapolated, it would overtake at about "
+            f"{at:,.0f} reviews{interval}, {at / n_full:.0f}x the data measured, an extrapolation only.")
+
+
 def sentence(runs, fits):
     """The article's closing claim, answered from the curves: the cheapest model (bag-of-words, or
     the first bag) against the best recurrent model at the largest size both measured."""
@@ -226,10 +250,11 @@ def sentence(runs, fits):
         return head + "; a learning curve could not be fitted to both."
     if gap <= 0:
         n = reviews_to_reach(f_cheap, 1 - means[dear])
+        text = head
         if n < n_full:
-            return head + (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {_label(*cheap)} matches "
-                           f"{_label(*dear)} trained on all {n_full:,}.")
-        return head + "."
+            text += (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {_label(*cheap)} matches "
+                     f"{_label(*dear)} trained on all {n_full:,}")
+        return text + _overtakes(dear, cheap, fits, n_full)
     at = _crossing(f_cheap, f_dear, n_full)
     if at is None:
         steeper = f_dear[1] > f_cheap[1]
