@@ -203,19 +203,12 @@ def data_name(source, path, num_words):
     return f"{source}-w{num_words}" if source == "keras" else f"{source}-{digest[:12]}-w{num_words}"
 
 
-def train_reviews(source, path):
-    """Training reviews in the source, counted without preparing it."""
-    if source == "keras":
-        return 25000  # keras.datasets.imdb: the published split
-    return sum(n for (split, _), n in check_aclimdb(path).items() if split == "train")
-
-
 def check_source(source, path):
-    """Fail early, with one line, on data that cannot be prepared."""
+    """Fail early, with one line, on data that cannot be prepared. Returns its training reviews."""
     if source == "keras":
         check_keras()
-    else:
-        check_aclimdb(path)
+        return 25000  # keras.datasets.imdb: the published split
+    return sum(n for (split, _), n in check_aclimdb(path).items() if split == "train")
 
 
 # --- files: tokens once per (source, num_words), padded once per maxlen --------------------

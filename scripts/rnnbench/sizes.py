@@ -14,15 +14,13 @@ resampling the seeds of every size (bootstrap). A fit is flagged ill-behaved (Vi
 when it fails, an exponent or the floor sits on its bound, or the error grows with n.
 """
 
-import json
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rnnbench import RnnbenchError, models
+from rnnbench import RnnbenchError, analysis, files, models
 
 BOUNDS = ([0.0, 0.01, 0.0], [1e3, 2.0, 0.5])  # a, b, c: a power that falls, a floor below chance
 BOOTSTRAP = 200
@@ -172,7 +170,7 @@ def collect(metrics_paths):
     seed, train_samples, its positive share, accuracies, epochs and time."""
     rows = []
     for path in metrics_paths:
-        m = json.loads(Path(path).read_text())
+        m = files.read_json(path)
         rows.append({key: m.get(key) for key in ("model", "maxlen", "seed", "train_samples", "train_positive_share",
                                                   "test_accuracy", "best_val_accuracy", "best_epoch", "epochs",
                                                   "stopped", "fit_seconds", "seconds_to_best")})
@@ -200,10 +198,6 @@ def summarise(runs, train_lengths):
                              "threshold": GOOGLE_RATIO}}
 
 
-def _label(model, maxlen):
-    return f"{models.spec(model).label}@{maxlen}"
-
-
 def _crossing(cheap, dear, start, stop=1e8):
     """Reviews beyond `start` at which the cheap model's fitted error falls to the dear one's, or None."""
     n = np.geomspace(start, stop, 400)
@@ -213,17 +207,24 @@ def _crossing(cheap, dear, start, stop=1e8):
     return float(n[np.argmin(behind)])
 
 
-def _overtakes(behind, ahead, fits, n_full):
-    """The end of the sentence where `behind` trails at the largest size: where its fitted curve,
-    extrapolated, would overtake (with the resamples' interval), or that it does not."""
+def _crossing_interval(behind, ahead, fits, n_full):
+    """Where the one behind at n_full would, extrapolated, reach the one ahead: (reviews or None,
+    the resamples' 95% interval as text, empty with fewer than 20 crossing)."""
     at = _crossing(fits[behind]["params"], fits[ahead]["params"], n_full)
-    if at is None:
-        return f"; extrapolated, {_label(*behind)}'s curve does not overtake below 100 million reviews."
     boot = [c for c in (_crossing(p, q, n_full) for p, q in zip(fits[behind]["boot"], fits[ahead]["boot"]))
             if c is not None]
     interval = (f" (95% interval {np.percentile(boot, 2.5):,.0f} to {np.percentile(boot, 97.5):,.0f}; "
                 f"{len(boot)} of {len(fits[behind]['boot'])} resamples cross)" if len(boot) >= 20 else "")
-    return (f". {_label(*behind)}'s curve flattens more slowly: extrapolated, it would overtake at about "
+    return at, interval
+
+
+def _overtakes(behind, ahead, fits, n_full):
+    """The end of the sentence where `behind` trails at the largest size: where its fitted curve,
+    extrapolated, would overtake (with the resamples' interval), or that it does not."""
+    at, interval = _crossing_interval(behind, ahead, fits, n_full)
+    if at is None:
+        return f"; extrapolated, {analysis.name(*behind)}'s curve does not overtake below 100 million reviews."
+    return (f". {analysis.name(*behind)}'s curve flattens more slowly: extrapolated, it would overtake at about "
             f"{at:,.0f} reviews{interval}, {at / n_full:.0f}x the data measured, an extrapolation only.")
 
 
@@ -242,8 +243,8 @@ def sentence(runs, fits):
     dear = max(cells, key=lambda k: means[k])
     n_full = int(full[dear])
     gap = 100 * (means[dear] - means[cheap])
-    head = (f"At {n_full:,} training reviews {_label(*dear)} is {abs(gap):.1f} points "
-            f"{'ahead of' if gap > 0 else 'behind'} {_label(*cheap)} ({100 * means[dear]:.1f}% against "
+    head = (f"At {n_full:,} training reviews {analysis.name(*dear)} is {abs(gap):.1f} points "
+            f"{'ahead of' if gap > 0 else 'behind'} {analysis.name(*cheap)} ({100 * means[dear]:.1f}% against "
             f"{100 * means[cheap]:.1f}%)")
     f_cheap, f_dear = fits.get(cheap, {}).get("params"), fits.get(dear, {}).get("params")
     if f_cheap is None or f_dear is None:
@@ -252,17 +253,13 @@ def sentence(runs, fits):
         n = reviews_to_reach(f_cheap, 1 - means[dear])
         text = head
         if n < n_full:
-            text += (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {_label(*cheap)} matches "
-                     f"{_label(*dear)} trained on all {n_full:,}")
+            text += (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {analysis.name(*cheap)} matches "
+                     f"{analysis.name(*dear)} trained on all {n_full:,}")
         return text + _overtakes(dear, cheap, fits, n_full)
-    at = _crossing(f_cheap, f_dear, n_full)
+    at, interval = _crossing_interval(cheap, dear, fits, n_full)
     if at is None:
         steeper = f_dear[1] > f_cheap[1]
-        return head + (f"; the curves do not cross below 100 million reviews: {_label(*dear)}'s is "
+        return head + (f"; the curves do not cross below 100 million reviews: {analysis.name(*dear)}'s is "
                        f"{'steeper, and its lead grows' if steeper else 'flatter, yet its lead holds'} with data.")
-    pairs = zip(fits[cheap]["boot"], fits[dear]["boot"])
-    boot = [c for c in (_crossing(p, q, n_full) for p, q in pairs) if c is not None]
-    interval = (f" (95% interval {np.percentile(boot, 2.5):,.0f} to {np.percentile(boot, 97.5):,.0f}; "
-                f"{len(boot)} of {len(fits[cheap]['boot'])} resamples cross)" if len(boot) >= 20 else "")
-    return head + (f"; extrapolated, {_label(*cheap)} would catch up at about {at:,.0f} reviews{interval}, "
+    return head + (f"; extrapolated, {analysis.name(*cheap)} would catch up at about {at:,.0f} reviews{interval}, "
                    f"{at / n_full:.0f}x the data measured: beyond it, an extrapolation only.")

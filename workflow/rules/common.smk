@@ -15,8 +15,9 @@ validate(config, SCHEMA)
 
 
 def data_folder():
-    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>. Data not prepared
-    yet is checked here, so that broken data stops the workflow before any job touches results/."""
+    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>, and its training
+    reviews. Data not prepared yet is checked here (and its reviews counted in that one read), so
+    that broken data stops the workflow before any job touches results/."""
     source, path = config["source"], config["aclimdb_path"]
     if source == "aclimdb":
         if not path:
@@ -26,14 +27,15 @@ def data_folder():
                                 "download aclImdb_v1.tar.gz and point aclimdb_path at it")
     try:
         folder = f"results/data/{data.data_name(source, path, config['num_words'])}"
-        if not os.path.exists(f"{folder}/tokens.json"):
-            data.check_source(source, path)
+        meta = f"{folder}/tokens.json"
+        reviews = (files.read_json(meta)["train"]["reviews"] if os.path.exists(meta)
+                   else data.check_source(source, path))
     except RnnbenchError as err:
         raise WorkflowError(str(err))
-    return folder
+    return folder, reviews
 
 
-DATA = data_folder()
+DATA, TRAIN_REVIEWS = data_folder()
 # This experiment's runs, summaries, figures and report: results/ by default, a folder of its own for
 # another experiment (config/budget.yaml: results/budget). The data and the machine's measurements
 # stay in results/data and results/machine, shared by every experiment.
@@ -77,10 +79,7 @@ def learning_curve_sizes():
     data leaves), smaller than the whole pool: the whole pool is the grid's own run."""
     if not config["train_sizes"]:
         return []
-    meta = f"{DATA}/tokens.json"
-    reviews = (files.read_json(meta)["train"]["reviews"] if os.path.exists(meta)
-               else data.train_reviews(config["source"], config["aclimdb_path"]))
-    pool = sizes.pool_size(reviews, config["validation_split"])
+    pool = sizes.pool_size(TRAIN_REVIEWS, config["validation_split"])
     try:
         return [n for n in sizes.resolve(config["train_sizes"], pool, config["batch_size"]) if n < pool]
     except RnnbenchError as err:
