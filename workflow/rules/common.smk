@@ -202,7 +202,7 @@ def expected_seconds(wildcards):
         return 0
     pattern = TRIAL if "trial" in wildcards.keys() else SIZE_RUN if "size" in wildcards.keys() else RUN
     folder = pattern.format(**dict(wildcards.items()))
-    return next((int(job["expected_seconds"]) for job in files.read_json(PLAN)["jobs"]
+    return next((job["expected_seconds"] for job in files.read_json(PLAN)["jobs"]
                  if job["folder"] == folder), 0)
 
 
