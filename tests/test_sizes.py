@@ -46,6 +46,39 @@ def test_subsets_are_nested_and_share_the_validation_reviews():
     assert sizes.draw(800, 800, 1).tolist() == list(range(800))  # the whole pool: the grid's own arrays
 
 
+def test_sizes_above_the_training_split_take_all_of_it_and_then_moved_test_reviews():
+    rng = np.random.default_rng(0)
+    x_train, y_train = np.arange(1000)[:, None], rng.integers(0, 2, 1000)
+    x_test, y_test = np.arange(1000, 1600)[:, None], np.repeat([0, 1], [360, 240])
+    (x_held, y_held), moved = sizes.hold_out(x_test, y_test, 250)
+    assert len(y_held) == 250 and y_held.sum() == 100  # stratified: 40% positive, as the split
+    assert not set(x_held[:, 0]) & set(moved[0][:, 0]) and len(y_held) + len(moved[1]) == 600
+    assert np.array_equal(sizes.hold_out(x_test, y_test, 250)[0][0], x_held)  # the same draw every time
+    for seed in (1, 2):
+        picked = []
+        for size in (300, 800, 900, 1150):
+            (xs, ys), (xv, _) = sizes.subset(x_train, y_train, size, seed, 0.2, moved)
+            assert len(xs) == size and np.array_equal(xv[:, 0], np.arange(800, 1000))
+            picked.append(set(xs[:, 0]))
+        assert all(small < large for small, large in zip(picked, picked[1:]))
+        assert max(picked[1]) < 800  # the clean pool: training reviews only
+        assert picked[2] >= set(range(800)) and len(picked[2] - set(range(800))) == 100
+        assert not picked[-1] & set(x_held[:, 0])  # nothing tested on is trained on
+    assert sizes.moved_reviews(None, 600, 8, [100]) == 0
+    assert sizes.moved_reviews(250, 600, 8, [100]) == 350
+
+
+@pytest.mark.parametrize("test_reviews, train_sizes, words", [
+    (600, [100], "600 must be at least a batch (8) and fewer than the 600 test reviews"),
+    (4, [100], "4 must be at least a batch"),
+    (250, None, "need train_sizes"),
+])
+def test_test_reviews_that_cannot_be_kept_are_one_line(test_reviews, train_sizes, words):
+    with pytest.raises(RnnbenchError, match=words.replace("(", r"\(").replace(")", r"\)")) as err:
+        sizes.moved_reviews(test_reviews, 600, 8, train_sizes)
+    assert "\n" not in str(err.value)
+
+
 def synthetic(a, b, c, ns, seeds=3, noise=0.003, model="bow", maxlen=500, seed=0):
     rng = np.random.default_rng(seed)
     return pd.DataFrame([{"model": model, "maxlen": maxlen, "seed": s, "train_samples": n,
@@ -98,6 +131,9 @@ def test_the_sentence_answers_the_article():
     runs = pd.concat([synthetic(1.0, 0.3, 0.09, ns), steep])
     text = sizes.sentence(runs, sizes.curves(runs, boot=0))
     assert "ahead of bag-of-words@500" in text and "do not cross" in text and "lead grows" in text
+    moved = runs.assign(train_from_test=lambda d: np.where(d["train_samples"] == 20000, 5000, 0))
+    assert "At 20,000 training reviews (5,000 of them moved from the test split: may read optimistic) LSTM@500" in (
+        sizes.sentence(moved, sizes.curves(moved, boot=0)))
     assert sizes.sentence(bag, sizes.curves(bag, boot=0)) is None  # no recurrent model to set it against
 
 
@@ -105,3 +141,23 @@ def test_google_ratio_advises_from_samples_per_median_words():
     ratio, advice = sizes.google_ratio(25000, 174)
     assert ratio == pytest.approx(143.7, abs=0.1) and "n-gram" in advice
     assert "sequence" in sizes.google_ratio(2_000_000, 100)[1]
+
+
+def test_the_report_marks_points_trained_on_moved_test_reviews(tmp_path):
+    from rnnbench import files, report
+
+    ns = [1000, 2000, 5000, 10000, 20000, 35000]
+    runs = pd.concat([synthetic(2.0, 0.5, 0.08, ns), synthetic(4.0, 0.5, 0.08, ns, model="lstm")]).assign(
+        train_positive_share=0.5, test_samples=10000, fit_seconds=60.0,
+        train_from_test=lambda d: np.maximum(d["train_samples"] - 20000, 0))
+    runs.to_csv(tmp_path / "sizes.csv", index=False)
+    fits, found = sizes.summarise(runs, [170, 180])
+    files.write_json(tmp_path / "curves.json", found)
+    section = report.learning_curves(tmp_path / "sizes.csv", tmp_path / "curves.json")
+    assert section["columns"][-2:] == ["20,000", "35,000†"] and section["optimistic"]
+    assert section["test_samples"] == 10000 and "may read optimistic" in section["sentence"]
+    report.sizes_figure(runs, fits, tmp_path / "sizes.svg")
+    assert "may read optimistic" in (tmp_path / "sizes.svg").read_text()
+    clean = runs.assign(train_from_test=0)
+    clean.to_csv(tmp_path / "sizes.csv", index=False)
+    assert not report.learning_curves(tmp_path / "sizes.csv", tmp_path / "curves.json")["optimistic"]

@@ -329,3 +329,9 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves
     assert len(files.read_json(work / "results" / "plan.json")["jobs"]) == 1 + 3 + 2
     assert not list((work / "results").rglob(".resume"))
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
+    # Sizes above the training split: 300 of the 400 test reviews held out, 100 moved into the pool.
+    moved = [*args[:-1], "train_sizes=[40, 320, 420]", "test_reviews=300", "results=results/moved"]
+    snakemake(work, "results/moved/curves.json", *moved)
+    runs = pd.read_csv(work / "results" / "moved" / "sizes.csv")
+    assert sorted(runs["train_samples"]) == [40, 320, 420] and set(runs["test_samples"]) == {300}
+    assert runs.set_index("train_samples")["train_from_test"].to_dict() == {40: 0, 320: 0, 420: 100}

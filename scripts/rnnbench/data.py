@@ -204,11 +204,12 @@ def data_name(source, path, num_words):
 
 
 def check_source(source, path):
-    """Fail early, with one line, on data that cannot be prepared. Returns its training reviews."""
+    """Fail early, with one line, on data that cannot be prepared. Returns its reviews per split."""
     if source == "keras":
         check_keras()
-        return 25000  # keras.datasets.imdb: the published split
-    return sum(n for (split, _), n in check_aclimdb(path).items() if split == "train")
+        return {"train": 25000, "test": 25000}  # keras.datasets.imdb: the published split
+    counts = check_aclimdb(path)
+    return {split: sum(n for (s, _), n in counts.items() if s == split) for split in SPLITS}
 
 
 # --- files: tokens once per (source, num_words), padded once per maxlen --------------------

@@ -77,7 +77,8 @@ def build(jobs, steps, reviews, cfg, slots, startup, cpu, now=None):
             step = trial_step(step, cfg, run, job["model"], cfg["num_words"], job["maxlen"])
         pool = math.floor(reviews["train"] * (1 - run["validation_split"]))
         train = run.get("train_size") or pool  # a point of a learning curve trains on a subset
-        seconds = job_seconds(step, run["batch_size"], train, reviews["train"] - pool, reviews["test"],
+        test = run.get("test_reviews") or reviews["test"]  # learning curves above the split test on fewer
+        seconds = job_seconds(step, run["batch_size"], train, reviews["train"] - pool, test,
                               run["epochs"], startup + graph)
         done = (Path(job["folder"]) / "metrics.json").exists()
         rows.append({key: job.get(key) for key in ("model", "maxlen", "seed", "trial", "size", "folder")} | {

@@ -157,8 +157,13 @@ def sizes_figure(runs, fits, path):
         g = group.groupby("train_samples")
         mean = 100 * g["test_accuracy"].mean()
         low, high = 100 * g["test_accuracy"].min(), 100 * g["test_accuracy"].max()
-        axes[0].errorbar(mean.index, mean, yerr=[mean - low, high - mean], ls="", ms=5, capsize=2, **style,
-                         label=analysis.name(model, maxlen))
+        moved = g["train_from_test"].max() > 0 if "train_from_test" in group else pd.Series(False, mean.index)
+        for optimistic in (False, True):  # points trained on reviews moved from the test split: hollow
+            at = moved[moved == optimistic].index
+            if len(at):
+                axes[0].errorbar(at, mean[at], yerr=[mean[at] - low[at], high[at] - mean[at]], ls="", ms=5, capsize=2,
+                                 mfc="white" if optimistic else style["color"], **style,
+                                 label=None if optimistic else analysis.name(model, maxlen))
         f = fits.get((model, maxlen), {})
         if f.get("params"):
             n = np.geomspace(mean.index.min(), mean.index.max(), 60)
@@ -169,6 +174,12 @@ def sizes_figure(runs, fits, path):
             keep = n <= mean.index.max()
             axes[0].fill_between(n[keep], 100 * (1 - hi[keep]), 100 * (1 - lo[keep]), color=COLORS[model], alpha=0.15, lw=0)
         axes[1].plot(g["fit_seconds"].mean() / 60, mean, ms=5, **style)
+    if "train_from_test" in runs and runs["train_from_test"].max() > 0:
+        clean = runs.loc[runs["train_from_test"] == 0, "train_samples"].max()
+        axes[0].axvline(clean, color="#888", ls=":", lw=1)
+        axes[0].annotate("hollow: trained on test-split\nreviews too, may read optimistic", (clean, 0.03),
+                         xycoords=("data", "axes fraction"), xytext=(4, 0), textcoords="offset points",
+                         fontsize=8, color="#555")
     axes[0].set_xscale("log")
     axes[0].xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     axes[0].set_xlabel("training reviews (log scale)")
@@ -354,6 +365,7 @@ def learning_curves(sizes_csv, curves_json):
     runs, table = pd.read_csv(sizes_csv), pd.DataFrame(found["fits"]).fillna({"flags": ""})
     pivot = runs.groupby(["model", "maxlen", "train_samples"])["test_accuracy"].agg(["mean", "count"]).reset_index()
     columns = sorted(pivot["train_samples"].unique())
+    moved = set(runs.loc[runs.get("train_from_test", pd.Series(0, runs.index)).fillna(0) > 0, "train_samples"])
     rows = []
     for r in table.itertuples():
         cells = pivot[(pivot["model"] == r.model) & (pivot["maxlen"] == r.maxlen)].set_index("train_samples")["mean"]
@@ -362,7 +374,8 @@ def learning_curves(sizes_csv, curves_json):
                      "fit": "–" if pd.isna(r.b) else f"{r.a:.3g}·n^-{r.b:.2f} + {r.c:.3f}",
                      "floor": _fmt(r.floor_accuracy, ".1f", 100), "flags": r.flags or "–"})
     share = runs["train_positive_share"]
-    return {"columns": [f"{n:,}" for n in columns], "rows": rows, "sentence": found["sentence"],
+    return {"columns": [f"{n:,}" + ("†" if n in moved else "") for n in columns], "rows": rows,
+            "sentence": found["sentence"], "optimistic": bool(moved), "test_samples": int(runs["test_samples"].max()),
             "google": found["google"],
             "balance": f"{100 * share.min():.1f}% to {100 * share.max():.1f}%",
             "seeds": runs["seed"].nunique(), "runs": len(runs)}

@@ -7,6 +7,14 @@ what is left (20,000 of the article's 25,000); a run on n reviews takes the firs
 of the pool drawn from its seed: the same for every model, and each size contains the smaller ones.
 The whole pool is the grid's own run (same arrays, same seed), so the curve ends on the grid.
 
+Above the training split (config test_reviews): a stratified draw of test_reviews test reviews, the
+same for every size, model and seed, is the test set of every point, and the rest of the test split
+joins the end of the pool (permuted from the seed), so a size up to the clean pool trains on training
+reviews only and a larger one holds them all plus the first of the moved reviews. The published
+split keeps each movie's reviews on one side (Maas et al. 2011); the archive names no movies, so the
+moved reviews may share movies with the test reviews: those points may read optimistic, and are
+marked. Every size is then a run of its own (the grid's runs test on the whole test split).
+
 The curve. Error against reviews n follows a power law with a floor, error = a·n^(-b) + c (Hestness
 et al. 2017: a better architecture moves a and c, rarely b), fitted by weighted least squares
 (scipy.optimize.curve_fit, each size's seed spread as sigma) within bounds; intervals come from
@@ -32,6 +40,35 @@ GOOGLE_RATIO = 1500
 def pool_size(train_reviews, validation_split):
     """Training reviews left for the subsets once Keras's validation_split has taken its share."""
     return int(math.floor(train_reviews * (1.0 - validation_split)))
+
+
+def moved_reviews(test_reviews, test_split, batch_size, train_sizes):
+    """Test reviews moved into the pool by config test_reviews (0 without it). One-line errors for
+    a count that leaves too few to test on or moves none."""
+    if not test_reviews:
+        return 0
+    if not train_sizes:
+        raise RnnbenchError("config test_reviews: moves test reviews into the pool of the learning curves, which "
+                            "need train_sizes; add train_sizes or set test_reviews to null")
+    if not batch_size <= test_reviews < test_split:
+        raise RnnbenchError(f"config test_reviews: {test_reviews:,} must be at least a batch ({batch_size}) and fewer "
+                            f"than the {test_split:,} test reviews, so that some move into the pool (e.g. 10000)")
+    return test_split - test_reviews
+
+
+def hold_out(x_test, y_test, test_reviews):
+    """(the test reviews held out), (the rest, moved into the pool): a draw stratified by label from
+    a fixed seed, so the same for every size, model and seed."""
+    rng = np.random.default_rng(20151)
+    order = rng.permutation(len(y_test))
+    labels, counts = np.unique(y_test, return_counts=True)
+    share = counts / counts.sum() * test_reviews
+    take = np.floor(share).astype(int)
+    take[np.argsort(take - share)[: test_reviews - take.sum()]] += 1  # largest remainders first
+    keep = np.concatenate([order[y_test[order] == label][:k] for label, k in zip(labels, take)])
+    keep.sort()
+    moved = np.setdiff1d(np.arange(len(y_test)), keep)
+    return (x_test[keep], y_test[keep]), (x_test[moved], y_test[moved])
 
 
 def resolve(train_sizes, pool, batch_size):
@@ -67,12 +104,18 @@ def draw(pool, size, seed):
     return np.random.default_rng([seed, 20150]).permutation(pool)[:size]
 
 
-def subset(x_train, y_train, size, seed, validation_split):
+def subset(x_train, y_train, size, seed, validation_split, moved=None):
     """(training arrays of `size` reviews), (validation arrays), the validation being those of the
-    grid's runs."""
+    grid's runs. Above the pool, all of it and the first of the `moved` test reviews (hold_out)."""
     pool = pool_size(len(x_train), validation_split)
-    pick = draw(pool, size, seed)
-    return (x_train[pick], y_train[pick]), (x_train[pool:], y_train[pool:])
+    validation = (x_train[pool:], y_train[pool:])
+    if size <= pool:
+        pick = draw(pool, size, seed)
+        return (x_train[pick], y_train[pick]), validation
+    x_moved, y_moved = moved
+    extra = draw(len(y_moved), size - pool, seed)
+    return ((np.concatenate([x_train[:pool], x_moved[extra]]), np.concatenate([y_train[:pool], y_moved[extra]])),
+            validation)
 
 
 # --- learning curves ------------------------------------------------------------------------
@@ -173,7 +216,8 @@ def collect(metrics_paths):
         m = files.read_json(path)
         rows.append({key: m.get(key) for key in ("model", "maxlen", "seed", "train_samples", "train_positive_share",
                                                   "test_accuracy", "best_val_accuracy", "best_epoch", "epochs",
-                                                  "stopped", "fit_seconds", "seconds_to_best")})
+                                                  "stopped", "fit_seconds", "seconds_to_best", "test_samples")}
+                    | {"train_from_test": m.get("train_from_test", 0)})
     return pd.DataFrame(rows).sort_values(["model", "maxlen", "train_samples", "seed"]).reset_index(drop=True)
 
 
@@ -243,7 +287,9 @@ def sentence(runs, fits):
     dear = max(cells, key=lambda k: means[k])
     n_full = int(full[dear])
     gap = 100 * (means[dear] - means[cheap])
-    head = (f"At {n_full:,} training reviews {analysis.name(*dear)} is {abs(gap):.1f} points "
+    moved = int(at_full["train_from_test"].max()) if "train_from_test" in at_full else 0
+    where = f" ({moved:,} of them moved from the test split: may read optimistic)" if moved else ""
+    head = (f"At {n_full:,} training reviews{where} {analysis.name(*dear)} is {abs(gap):.1f} points "
             f"{'ahead of' if gap > 0 else 'behind'} {analysis.name(*cheap)} ({100 * means[dear]:.1f}% against "
             f"{100 * means[cheap]:.1f}%)")
     f_cheap, f_dear = fits.get(cheap, {}).get("params"), fits.get(dear, {}).get("params")

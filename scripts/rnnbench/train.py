@@ -220,8 +220,11 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     net = models.build(model, **shape)
     net.compile(optimizer=optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
+    moved = None
     if cfg.get("train_size"):  # a point of a learning curve: a subset of the pool, the grid's validation
-        arrays, held_out = sizes.subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"])
+        if cfg.get("test_reviews"):  # a pool beyond the training split: part of the test split joins it
+            (x_test, y_test), moved = sizes.hold_out(x_test, y_test, cfg["test_reviews"])
+        arrays, held_out = sizes.subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"], moved)
     else:
         arrays, held_out = validation_arrays(x_train, y_train, cfg["validation_split"])
     train, validation, test = datasets(arrays, held_out, (x_test, y_test), cfg["batch_size"])
@@ -278,6 +281,8 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
         "fingerprint": fingerprint,
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
     }
+    if moved is not None:  # how many of its training reviews came from the test split
+        metrics["train_from_test"] = max(0, train_samples - sizes.pool_size(len(x_train), cfg["validation_split"]))
     if patience:  # converge: why and when it stopped (the article's schedule records nothing new)
         metrics.update(schedule="converge", patience=patience, epochs_cap=cfg["epochs"],
                        stopped="patience" if stop_epoch(history["val_accuracy"], patience) else "cap")

@@ -15,8 +15,8 @@ validate(config, SCHEMA)
 
 
 def data_folder():
-    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>, and its training
-    reviews. Data not prepared yet is checked here (and its reviews counted in that one read), so
+    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>, and its reviews per
+    split. Data not prepared yet is checked here (and its reviews counted in that one read), so
     that broken data stops the workflow before any job touches results/."""
     source, path = config["source"], config["aclimdb_path"]
     if source == "aclimdb":
@@ -28,14 +28,14 @@ def data_folder():
     try:
         folder = f"results/data/{data.data_name(source, path, config['num_words'])}"
         meta = f"{folder}/tokens.json"
-        reviews = (files.read_json(meta)["train"]["reviews"] if os.path.exists(meta)
-                   else data.check_source(source, path))
+        reviews = ({split: counts["reviews"] for split, counts in files.read_json(meta).items() if split in data.SPLITS}
+                   if os.path.exists(meta) else data.check_source(source, path))
     except RnnbenchError as err:
         raise WorkflowError(str(err))
     return folder, reviews
 
 
-DATA, TRAIN_REVIEWS = data_folder()
+DATA, REVIEWS = data_folder()
 # This experiment's runs, summaries, figures and report: results/ by default, a folder of its own for
 # another experiment (config/budget.yaml: results/budget). The data and the machine's measurements
 # stay in results/data and results/machine, shared by every experiment.
@@ -76,14 +76,18 @@ TRAIN_THREADS = train_threads()
 
 def learning_curve_sizes():
     """The training-set sizes of a learning curve (config train_sizes, checked against the pool the
-    data leaves), smaller than the whole pool: the whole pool is the grid's own run."""
-    if not config["train_sizes"]:
-        return []
-    pool = sizes.pool_size(TRAIN_REVIEWS, config["validation_split"])
+    data leaves), smaller than the whole pool: the whole pool is the grid's own run. With
+    test_reviews the pool grows by the test reviews it moves, and every size is a run of its own."""
     try:
-        return [n for n in sizes.resolve(config["train_sizes"], pool, config["batch_size"]) if n < pool]
+        moved = sizes.moved_reviews(config["test_reviews"], REVIEWS["test"], config["batch_size"],
+                                    config["train_sizes"])
+        if not config["train_sizes"]:
+            return []
+        pool = sizes.pool_size(REVIEWS["train"], config["validation_split"])
+        counts = sizes.resolve(config["train_sizes"], pool + moved, config["batch_size"])
     except RnnbenchError as err:
         raise WorkflowError(str(err))
+    return counts if moved else [n for n in counts if n < pool]
 
 
 SIZES = learning_curve_sizes()
@@ -176,7 +180,7 @@ def plan_jobs():
                    for m in config["models"] for n in config["maxlens"] for s in config["seeds"]
                    for t in (range(1, SEARCH["trials"] + 1) if SEARCH else [])] + [
         dict(model=m, maxlen=int(n), seed=int(s), trial=None, size=size,
-             folder=SIZE_RUN.format(model=m, maxlen=n, size=size, seed=s), config=dict(training_config(), train_size=size))
+             folder=SIZE_RUN.format(model=m, maxlen=n, size=size, seed=s), config=size_settings(size))
         for m in config["models"] for n in config["maxlens"] for size in SIZES for s in config["seeds"]]
 
 
@@ -222,9 +226,23 @@ def size_runs(name):
                   seed=config["seeds"])
 
 
+def size_settings(size):
+    """A learning curve's run: the grid's settings, on `size` reviews of the pool (and, with
+    test_reviews, tested on those test reviews held out)."""
+    settings = dict(training_config(), train_size=int(size))
+    if config["test_reviews"]:
+        settings["test_reviews"] = config["test_reviews"]
+    return settings
+
+
 def size_config(wildcards):
-    """A learning curve's run: the grid's settings, on train_size reviews of the pool."""
-    return dict(training_config(), train_size=int(wildcards.size))
+    return size_settings(wildcards.size)
+
+
+def curve_grid_runs(name):
+    """The grid's runs that end the learning curves: none with test_reviews (they test on the whole
+    test split, the curves on the reviews held out)."""
+    return [] if config["test_reviews"] else runs(name)
 
 
 def sizes_input(wildcards):

@@ -93,7 +93,7 @@ rule budget:
 rule scaling:
     input:
         sizes=size_runs("metrics.json"),
-        grid=runs("metrics.json"),
+        grid=curve_grid_runs("metrics.json"),
         tokens=f"{DATA}/tokens.npz",
     output:
         table=report(SIZES_TABLE, caption="../../report/captions/sizes.rst", category="Tables",
