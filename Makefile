@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA ?= ../shared/data/aclImdb-labeled.tar.gz
 
-.PHONY: setup setup-dev browser run run-offline budget check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras progress scaling estimate
+.PHONY: setup setup-dev browser run run-offline budget check test screenshot bench bench-compare bench-save bench-spread bench-ab bench-ab-calibrate faults speed plain-keras progress scaling estimate ratings own
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -32,6 +32,16 @@ run-offline: setup
 # hour on 2 cores, in results/budget/ beside the default grid's results.
 budget: setup
 	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --configfile config/budget.yaml --config source=aclimdb aclimdb_path=$(DATA)
+
+# The star ratings of the same reviews (docs/own-data.md): eight classes, in results/ratings/.
+ratings: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --configfile config/ratings.yaml --config source=aclimdb aclimdb_path=$(DATA)
+
+# One's own labelled texts: a table (TEXTS=path.csv, .tsv, .jsonl or .parquet with text and label
+# columns) through the default grid, in results/own/ (docs/own-data.md).
+TEXTS ?=
+own: setup
+	TF_CPP_MIN_LOG_LEVEL=2 $(VENV)/bin/snakemake --config source=table data_path=$(TEXTS) results=results/own
 
 # Learning curves (docs/scaling.md): accuracy against training reviews, in results/scaling/.
 scaling: setup

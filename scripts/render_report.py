@@ -14,4 +14,4 @@ with logged(snakemake.log[0]):
     report.render(inp.runs, inp.by_config, inp.metrics, inp.histories, figures, inp.template, inp.style,
                   snakemake.output[0], data_meta=inp.data, peak=inp.peak,
                   search_csv=inp.get("search"), budget_csv=inp.get("budget"), plan_path=inp.get("plan"),
-                  sizes_csv=inp.get("sizes"), curves_json=inp.get("curves"))
+                  sizes_csv=inp.get("sizes"), curves_json=inp.get("curves"), tokens_npz=inp.tokens)

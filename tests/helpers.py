@@ -26,6 +26,21 @@ def write_aclimdb(root, per_class=12, seed=0):
     return base
 
 
+def write_table(path, labels=("good", "bad", "so-so"), per_label=40, seed=0):
+    """A tiny CSV of labelled texts of one's own (text, label, split), words tied to the labels, a
+    quarter of each label for testing."""
+    import pandas as pd
+
+    rng = random.Random(seed)
+    words = {"good": POSITIVE, "bad": NEGATIVE, "so-so": "fine okay average mixed fair".split()}
+    rows = [{"text": " ".join(rng.choice(FILLER + words[label]) for _ in range(rng.randint(5, 40))),
+             "label": label, "split": "test" if i % 4 == 0 else "train"}
+            for label, n in zip(labels, per_label if isinstance(per_label, list) else [per_label] * len(labels))
+            for i in range(n)]
+    pd.DataFrame(rng.sample(rows, len(rows))).to_csv(path, index=False)
+    return path
+
+
 def write_archive(tree, path):
     with tarfile.open(path, "w:gz") as tar:
         tar.add(tree, arcname="aclImdb")

@@ -6,10 +6,13 @@ SHAPE = dict(num_words=10000, maxlen=500, embedding=32, units=32)
 
 
 @pytest.mark.parametrize("name", list(models.MODELS))
-def test_parameter_count_matches_keras(name):
-    net = models.build(name, **SHAPE)
-    assert net.count_params() == models.parameter_count(name, **SHAPE)
-    assert net.output_shape == (None, 1)
+@pytest.mark.parametrize("classes", [2, 5])
+def test_parameter_count_matches_keras(name, classes):
+    """Two classes: the article's one sigmoid unit; more: a softmax over them."""
+    net = models.build(name, **SHAPE, classes=classes)
+    assert net.count_params() == models.parameter_count(name, **SHAPE, classes=classes)
+    assert net.output_shape == (None, 1 if classes == 2 else classes)
+    assert models.loss(classes) == ("binary_crossentropy" if classes == 2 else "sparse_categorical_crossentropy")
 
 
 def test_parameter_counts_of_the_article():

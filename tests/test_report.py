@@ -275,3 +275,11 @@ def test_the_budget_section_and_its_verdict_sentence(tmp_path):
 def test_without_a_search_the_report_has_no_budget_section(tmp_path):
     html, _ = build(tmp_path)
     assert 'id="budget"' not in html and "tuning budget" not in html
+
+
+def test_chance_is_the_share_of_the_most_common_test_label():
+    assert report.chance({"test": {"counts": [10, 30, 60]}}) == 0.6
+    assert report.chance({"test": {"reviews": 25000, "positive": 12500}}) == 0.5  # data prepared before counts
+    assert report.task({"source": "table", "path": "/x/tickets.csv", "classes": ["a", "b", "c"]}) == (
+        "3 labels of the texts in tickets.csv")
+    assert report.task({"source": "aclimdb", "options": {"labels": "rating"}}).startswith("IMDB review star ratings")

@@ -131,6 +131,11 @@ def test_the_sentence_answers_the_article():
     runs = pd.concat([synthetic(1.0, 0.3, 0.09, ns), steep])
     text = sizes.sentence(runs, sizes.curves(runs, boot=0))
     assert "ahead of bag-of-words@500" in text and "do not cross" in text and "lead grows" in text
+    # Level at the largest size within the seeds' noise: who pulls ahead, extrapolated.
+    level = pd.concat([synthetic(1.0, 0.3, 0.09, ns, noise=0.01, seed=1), synthetic(8.6, 0.5, 0.08, ns, model="lstm",
+                                                                                 noise=0.01, seed=2)])
+    text = sizes.sentence(level, sizes.curves(level, boot=0))
+    assert "LSTM@500 and bag-of-words@500 are level" in text and "LSTM@500's curve pulls ahead" in text
     moved = runs.assign(train_from_test=lambda d: np.where(d["train_samples"] == 20000, 5000, 0))
     assert "At 20,000 training reviews (5,000 of them moved from the test split: may read optimistic) LSTM@500" in (
         sizes.sentence(moved, sizes.curves(moved, boot=0)))

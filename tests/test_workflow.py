@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from helpers import ROOT, give_machine, write_aclimdb, write_archive
+from helpers import ROOT, give_machine, write_aclimdb, write_archive, write_table
 from rnnbench import data, files, plan
 from rnnbench.models import MODELS
 
@@ -166,18 +166,24 @@ def test_a_changed_training_setting_reruns_training_only(tiny_dag):
     assert counts["train"] == 8 and "prepare" not in counts and "pad" not in counts
 
 
-def test_all_eight_models_on_tiny_data(tmp_path):
-    """config/extended.yaml end to end: every added model trains through the same rules, and the
-    report shows all eight."""
-    archive = write_archive(write_aclimdb(tmp_path / "src"), tmp_path / "aclImdb.tar.gz")
+def test_all_eight_models_on_three_classes_of_ones_own_texts(tmp_path):
+    """config/extended.yaml end to end on a CSV of one's own with three labels: every model of the
+    registry trains through the same rules with a softmax over the three, the runs record macro-F1,
+    and the report describes the data, shows all eight and measures chance from the common label."""
+    table = write_table(tmp_path / "texts.csv", per_label=[40, 30, 30])
     work = workdir(tmp_path)
     give_machine(work, MODELS, [48])
-    tiny = [t for t in TINY if not t.startswith(("maxlens", "seeds"))]
-    snakemake(work, "--configfile", str(work / "config" / "extended.yaml"),
-              "--config", *tiny, "maxlens=[48]", "seeds=[1]", f"aclimdb_path={archive}")
+    tiny = [t for t in TINY if not t.startswith(("maxlens", "seeds", "source"))]
+    snakemake(work, "--configfile", str(work / "config" / "extended.yaml"), "--config", *tiny, "maxlens=[48]",
+              "seeds=[1]", "source=table", f"data_path={table}", "split_column=split")
     check_outputs(work / "results", {(m, 48, 1) for m in MODELS})
-    html = (work / "results" / "report.html").read_text()
+    runs = pd.read_csv(work / "results" / "summary.csv")
+    assert runs["macro_f1"].between(0, 1).all() and len(runs) == len(MODELS)
+    html = " ".join((work / "results" / "report.html").read_text().split())
     assert all(spec.label in html for spec in MODELS.values())
+    assert "3 labels of the texts in texts.csv" in html and "macro-F1 %" in html
+    assert "(74 for training and validation, 26 for testing), 3 classes: bad 30%, good 41%, so-so 30%" in html
+    assert "points above chance (38%, the most common label)" in html  # 10 of the 26 test texts are good
 
 
 def snapshot(folder):
@@ -330,7 +336,8 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves
     assert not list((work / "results").rglob(".resume"))
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
     # Sizes above the training split: 300 of the 400 test reviews held out, 100 moved into the pool.
-    moved = [*args[:-1], "train_sizes=[40, 320, 420]", "test_reviews=300", "results=results/moved"]
+    moved = [*args[:-1], "train_sizes=[40, 320, 420]", "test_reviews=300", "results=results/moved", "epochs=2",
+             "patience=1"]
     snakemake(work, "results/moved/curves.json", *moved)
     runs = pd.read_csv(work / "results" / "moved" / "sizes.csv")
     assert sorted(runs["train_samples"]) == [40, 320, 420] and set(runs["test_samples"]) == {300}

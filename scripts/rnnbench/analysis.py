@@ -379,12 +379,13 @@ def headline(table, runs):
             f"so {MODELS[bow[0]].label} gives as much accuracy for a fraction of the compute.")
 
 
-def verdict(runs, by_config):
-    """A few sentences, computed from the runs, that answer the article's question."""
+def verdict(runs, by_config, chance=0.5):
+    """A few sentences, computed from the runs, that answer the article's question. `chance`: the
+    accuracy of always answering the most common test label (0.5 for IMDB's balanced classes)."""
     table = by_config.set_index(["model", "maxlen"])
     best = table["test_accuracy_mean"].idxmax()
     cheapest = table["fit_seconds_mean"].idxmin()
-    per_minute = (table["test_accuracy_mean"] - 0.5) * 100 / (table["fit_seconds_mean"] / 60)
+    per_minute = (table["test_accuracy_mean"] - chance) * 100 / (table["fit_seconds_mean"] / 60)
     efficient = per_minute.idxmax()
     out = [h] if (h := headline(table, runs)) else []
     tested = runs["test_samples"].dropna() if "test_samples" in runs else []
@@ -407,7 +408,7 @@ def verdict(runs, by_config):
         out.append(f"{name(*cheapest)} trains fastest ({duration(table.loc[cheapest, 'fit_seconds_mean'])}, "
                    f"{_pct(table.loc[cheapest])}); {name(*best)} {_buys(step(runs, cheapest, best))}.")
     out.append(f"Most accuracy per unit of compute: {name(*efficient)}, {per_minute[efficient]:.0f} points above "
-               "chance per minute of training.")
+               "chance" + (f" ({100 * chance:.0f}%, the most common label)" if chance != 0.5 else "") + " per minute of training.")
     for m in sorted(runs["maxlen"].unique()):
         recurrent = [(c, m) for c in MODELS if MODELS[c].family == "recurrent" and (c, m) in table.index]
         if ("bow", m) in table.index and recurrent:

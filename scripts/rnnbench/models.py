@@ -14,6 +14,8 @@ layer's formula, with d = embedding size, u = units, V = num_words, T = maxlen:
   of d*h*k + bias, 2*T*d*h*k FLOPs each; scores and weighted sum 2*T*T*h*k FLOPs each.
 - LayerNormalization: 2*d parameters; pooling and averaging: no parameters, not counted.
 
+The output is Dense(1, sigmoid) for two classes (the article's), Dense(k, softmax) for k > 2.
+
 Training FLOPs per sample are 3x the forward FLOPs (one forward, two backward products), the
 usual estimate; per epoch they are multiplied by the number of training samples.
 
@@ -98,38 +100,47 @@ def _conv(kernel, channels, filters, steps):
     return kernel * channels * filters + filters, 2 * kernel * channels * filters * steps
 
 
-def _layers(name, num_words, maxlen, embedding, units):
+def outputs(classes):
+    """Units of the output layer: one sigmoid for two classes, a softmax over more."""
+    return 1 if classes <= 2 else classes
+
+
+def loss(classes):
+    return "binary_crossentropy" if classes <= 2 else "sparse_categorical_crossentropy"
+
+
+def _layers(name, num_words, maxlen, embedding, units, classes=2):
     """(parameters, forward FLOPs per sample) of each layer."""
     m = spec(name)
-    d, T = embedding, maxlen
+    d, T, k = embedding, maxlen, outputs(classes)
     if name == "bow":
-        return [_dense(num_words, BOW_HIDDEN), _dense(BOW_HIDDEN, BOW_HIDDEN), _dense(BOW_HIDDEN, 1)]
+        return [_dense(num_words, BOW_HIDDEN), _dense(BOW_HIDDEN, BOW_HIDDEN), _dense(BOW_HIDDEN, k)]
     if name == "bigram_bag":
-        return [((num_words + BIGRAM_BUCKETS) * d, 0), _dense(d, 1)]
+        return [((num_words + BIGRAM_BUCKETS) * d, 0), _dense(d, k)]
     if name == "cnn":
         first = T - CONV_KERNEL + 1
         second = first // CONV_POOL - CONV_KERNEL + 1
         return [(num_words * d, 0), _conv(CONV_KERNEL, d, CONV_FILTERS, first),
-                _conv(CONV_KERNEL, CONV_FILTERS, CONV_FILTERS, second), _dense(CONV_FILTERS, 1)]
+                _conv(CONV_KERNEL, CONV_FILTERS, CONV_FILTERS, second), _dense(CONV_FILTERS, k)]
     if name == "transformer":
         inner = HEADS * (d // HEADS)
         projections = [(d * inner + inner, 2 * T * d * inner)] * 3 + [(inner * d + d, 2 * T * inner * d)]
         attention = (0, 2 * 2 * T * T * inner)
         feed = [(p, T * f) for p, f in (_dense(d, FEED_FORWARD), _dense(FEED_FORWARD, d))]
         return [(num_words * d, 0), (T * d, 0), *projections, attention, (2 * d, 0), *feed, (2 * d, 0),
-                _dense(d, 1)]
+                _dense(d, k)]
     directions = 2 if m.bidirectional else 1
     cell_params = m.gates * (d * units + units * units + units) + (m.gates * units if m.extra_bias else 0)
     cell_flops = 2 * m.gates * (d + units) * units * T
-    return [(num_words * d, 0), (directions * cell_params, directions * cell_flops), _dense(directions * units, 1)]
+    return [(num_words * d, 0), (directions * cell_params, directions * cell_flops), _dense(directions * units, k)]
 
 
-def parameter_count(name, num_words, maxlen, embedding, units):
-    return sum(p for p, _ in _layers(name, num_words, maxlen, embedding, units))
+def parameter_count(name, num_words, maxlen, embedding, units, classes=2):
+    return sum(p for p, _ in _layers(name, num_words, maxlen, embedding, units, classes))
 
 
-def training_flops_per_sample(name, num_words, maxlen, embedding, units):
-    return 3 * sum(f for _, f in _layers(name, num_words, maxlen, embedding, units))
+def training_flops_per_sample(name, num_words, maxlen, embedding, units, classes=2):
+    return 3 * sum(f for _, f in _layers(name, num_words, maxlen, embedding, units, classes))
 
 
 def _bigram_layer(num_words):
@@ -175,8 +186,8 @@ def _encoder_block(x, embedding):
     return layers.LayerNormalization()(x + fed)
 
 
-def build(name, num_words, maxlen, embedding, units):
-    """The uncompiled Keras model, built for int sequences of length maxlen."""
+def build(name, num_words, maxlen, embedding, units, classes=2):
+    """The uncompiled Keras model, built for int sequences of length maxlen, for `classes` labels."""
     import keras
     from keras import layers
 
@@ -207,5 +218,8 @@ def build(name, num_words, maxlen, embedding, units):
         x = layers.Embedding(num_words, embedding)(inputs)
         cell = getattr(layers, m.cell)(units)
         x = (layers.Bidirectional(cell) if m.bidirectional else cell)(x)
-    outputs = layers.Dense(1, activation="sigmoid")(x)
-    return keras.Model(inputs, outputs, name=name)
+    if classes <= 2:
+        out = layers.Dense(1, activation="sigmoid")(x)
+    else:
+        out = layers.Dense(classes, activation="softmax")(x)
+    return keras.Model(inputs, out, name=name)

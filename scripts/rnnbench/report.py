@@ -218,12 +218,14 @@ def _fmt(value, spec, scale=1):
 
 def table_rows(by_config, peak_gflops=None):
     rows = []
+    f1 = "macro_f1_mean" in by_config
     for r in by_config.itertuples():
         rows.append({
             "model": r.model, "label": MODELS[r.model].label, "family": MODELS[r.model].family,
             "maxlen": r.maxlen, "n": r.n,
             "cells": [
                 (r.test_accuracy_mean, analysis.accuracy_text(r.test_accuracy_mean, r.test_accuracy_ci95)),
+                *([(r.macro_f1_mean, analysis.accuracy_text(r.macro_f1_mean, r.macro_f1_ci95))] if f1 else []),
                 (r.test_accuracy_last, _fmt(r.test_accuracy_last, ".1f", 100)),
                 (r.best_val_accuracy, f"{100 * r.best_val_accuracy:.1f} ({r.best_epoch:.1f})"),
                 (r.fit_seconds_mean, analysis.duration(r.fit_seconds_mean)),
@@ -281,7 +283,54 @@ def _xla(metrics):
                      for state, models in sorted(by_state.items(), reverse=True))
 
 
-def context(runs, by_config, metrics, histories, figures, peak=None):
+def describe(meta, tokens_npz, maxlens, by_config):
+    """The data before the verdict: texts and classes, class shares, lengths against each maxlen,
+    test texts seen in training, and what Google's guide would advise beside what the runs found."""
+    from rnnbench import sizes
+
+    with np.load(tokens_npz) as tokens:
+        lengths = np.diff(tokens["train_offsets"]) - 1  # words, less the start mark
+    classes = meta.get("classes") or ["neg", "pos"]
+    counts = meta["train"].get("counts") or [meta["train"]["reviews"] - meta["train"]["positive"],
+                                             meta["train"]["positive"]]
+    shares = ", ".join(f"{name} {100 * n / sum(counts):.0f}%" for name, n in zip(classes, counts))
+    ratio, advice = sizes.google_ratio(meta["train"]["reviews"], float(np.median(lengths)))
+    table = by_config.set_index(["model", "maxlen"])["test_accuracy_mean"]
+    best = {family: max((k for k in table.index if MODELS[k[0]].family == family), key=table.get, default=None)
+            for family in ("bag", "recurrent")}
+    found = None
+    if best["bag"] and best["recurrent"]:
+        bag, cell = best["bag"], best["recurrent"]
+        winner = cell if table[cell] > table[bag] else bag
+        found = (f"here {analysis.name(*winner)} is the more accurate ({100 * table[cell]:.1f}% for "
+                 f"{analysis.name(*cell)}, {100 * table[bag]:.1f}% for {analysis.name(*bag)})")
+    seen = meta["test"].get("in_train")
+    return {"texts": meta["train"]["reviews"] + meta["test"]["reviews"], "train": meta["train"]["reviews"],
+            "test": meta["test"]["reviews"], "classes": len(classes), "shares": shares,
+            "median": float(np.median(lengths)),
+            "longer": [(n, 100 * float(np.mean(lengths > n))) for n in sorted(maxlens)],
+            "seen": None if seen is None else (seen, 100 * seen / meta["test"]["reviews"]),
+            "ratio": ratio, "advice": advice, "found": found, "threshold": sizes.GOOGLE_RATIO,
+            "task": task(meta)}
+
+
+def task(meta):
+    """What the runs classify, in words, for the report's title line."""
+    options = meta.get("options") or {}
+    if meta.get("source") in ("table", "folders"):
+        return f"{len(meta['classes'])} labels of the texts in {Path(meta['path']).name}"
+    if options.get("labels") == "rating":
+        return "IMDB review star ratings (eight classes)"
+    return "IMDB review sentiment"
+
+
+def chance(data_meta):
+    """Accuracy of always answering the test split's most common label (0.5 where unknown)."""
+    counts = (data_meta or {}).get("test", {}).get("counts")
+    return max(counts) / sum(counts) if counts else 0.5
+
+
+def context(runs, by_config, metrics, histories, figures, peak=None, data_meta=None):
     """Everything the template shows, computed from the run files."""
     first = metrics[0]
     fp = pd.DataFrame([m["fingerprint"] for m in metrics])
@@ -289,7 +338,8 @@ def context(runs, by_config, metrics, histories, figures, peak=None):
     seeds = sorted(runs["seed"].unique())
     return {
         "generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "verdict": analysis.verdict(runs, by_config),
+        "verdict": analysis.verdict(runs, by_config, chance(data_meta)),
+        "f1": "macro_f1_mean" in by_config,
         "rows": table_rows(by_config, peak["gflops_per_second"] if peak else None),
         "peak": dict(peak, threads_text=threads([peak["threads"]])) if peak else {},
         "steps": analysis.price_steps(runs),
@@ -401,7 +451,7 @@ def placement(fingerprints):
 
 def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, template_path, style_path,
            out_path, data_meta=None, peak=None, search_csv=None, budget_csv=None, plan_path=None,
-           sizes_csv=None, curves_json=None):
+           sizes_csv=None, curves_json=None, tokens_npz=None):
     import jinja2
 
     runs = pd.read_csv(summary_csv)
@@ -409,7 +459,8 @@ def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, te
     metrics = [json.loads(Path(p).read_text()) for p in metrics_paths]
     histories = load_histories(history_paths)
     peak = json.loads(Path(peak).read_text()) if peak else None
-    ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()}, peak)
+    data = json.loads(Path(data_meta).read_text()) if data_meta else {}
+    ctx = context(runs, by_config, metrics, histories, {k: data_uri(v) for k, v in figures.items()}, peak, data)
     ctx["budget"] = budget(search_csv, budget_csv) if search_csv else None
     if ctx["budget"] and ctx["budget"]["sentence"]:
         ctx["verdict"].append(ctx["budget"]["sentence"])
@@ -418,7 +469,8 @@ def render(summary_csv, by_config_csv, metrics_paths, history_paths, figures, te
     if ctx["sizes"] and ctx["sizes"]["sentence"]:
         ctx["verdict"].append(ctx["sizes"]["sentence"])
     ctx["style"] = Path(style_path).read_text()
-    ctx["data"] = json.loads(Path(data_meta).read_text()) if data_meta else {}
+    ctx["data"] = data
+    ctx["about"] = describe(data, tokens_npz, sorted(runs["maxlen"].unique()), by_config) if tokens_npz else None
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(template_path).parent),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template(Path(template_path).name).render(**ctx)

@@ -272,6 +272,21 @@ def _overtakes(behind, ahead, fits, n_full):
             f"{at:,.0f} reviews{interval}, {at / n_full:.0f}x the data measured, an extrapolation only.")
 
 
+def _level(at_full, one, other):
+    """Whether the seeds cannot tell two models apart: the 95% Welch interval of the difference of
+    their mean test accuracies holds zero (False with one seed)."""
+    from scipy import stats
+
+    def accuracy(key):
+        return at_full[(at_full["model"] == key[0]) & (at_full["maxlen"] == key[1])]["test_accuracy"].to_numpy()
+
+    x, y = accuracy(one), accuracy(other)
+    if min(len(x), len(y)) < 2:
+        return False
+    interval = stats.ttest_ind(x, y, equal_var=False).confidence_interval(0.95)
+    return bool(interval.low <= 0 <= interval.high)
+
+
 def sentence(runs, fits):
     """The article's closing claim, answered from the curves: the cheapest model (bag-of-words, or
     the first bag) against the best recurrent model at the largest size both measured."""
@@ -293,6 +308,16 @@ def sentence(runs, fits):
             f"{'ahead of' if gap > 0 else 'behind'} {analysis.name(*cheap)} ({100 * means[dear]:.1f}% against "
             f"{100 * means[cheap]:.1f}%)")
     f_cheap, f_dear = fits.get(cheap, {}).get("params"), fits.get(dear, {}).get("params")
+    if _level(at_full, dear, cheap):
+        head = (f"At {n_full:,} training reviews{where} {analysis.name(*dear)} and {analysis.name(*cheap)} are level "
+                f"({100 * means[dear]:.1f}% against {100 * means[cheap]:.1f}%: the seeds cannot tell them apart)")
+        if f_cheap is None or f_dear is None:
+            return head + "."
+        n = 10 * n_full
+        ahead, behind = (dear, cheap) if power_law(n, *f_dear) < power_law(n, *f_cheap) else (cheap, dear)
+        return head + (f"; extrapolated, {analysis.name(*ahead)}'s curve pulls ahead with more data "
+                       f"({100 * (1 - power_law(n, *fits[ahead]['params'])):.1f}% against "
+                       f"{100 * (1 - power_law(n, *fits[behind]['params'])):.1f}% at {n:,} reviews), an extrapolation only.")
     if f_cheap is None or f_dear is None:
         return head + "; a learning curve could not be fitted to both."
     if gap <= 0:

@@ -12,6 +12,7 @@ RUN_COLUMNS = ["model", "maxlen", "seed", "test_accuracy", "test_loss", "test_ac
                "test_loss_last", "best_val_accuracy", "best_epoch", "epochs", "fit_seconds",
                "first_epoch_seconds", "seconds_per_epoch", "seconds_to_best", "inference_per_second",
                "parameters", "train_flops_per_epoch", "gflops_per_second", "peak_rss_mb", "test_samples"]
+OPTIONAL = ["macro_f1"]  # runs on more than two classes
 FINGERPRINT_COLUMNS = ["hostname", "cpu", "cores", "threads", "cpus", "xla", "load_start", "load_end", "started"]
 WITH_INTERVAL = ["test_accuracy", "fit_seconds", "seconds_per_epoch"]
 MEANS = ["test_accuracy_last", "best_val_accuracy", "best_epoch", "seconds_to_best", "first_epoch_seconds",
@@ -25,9 +26,11 @@ def collect(metrics_paths):
         with open(path) as fh:
             m = json.load(fh)
         row = {key: m.get(key) for key in RUN_COLUMNS}
+        row.update({key: m[key] for key in OPTIONAL if key in m})
         row.update({key: m["fingerprint"].get(key) for key in FINGERPRINT_COLUMNS})
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=RUN_COLUMNS + FINGERPRINT_COLUMNS)
+    optional = [key for key in OPTIONAL if any(key in row for row in rows)]
+    frame = pd.DataFrame(rows, columns=RUN_COLUMNS + optional + FINGERPRINT_COLUMNS)
     return sort(frame).reset_index(drop=True)
 
 
@@ -51,7 +54,7 @@ def by_config(runs):
     rows = []
     for (model, maxlen), group in runs.groupby(["model", "maxlen"], sort=False):
         row = {"model": model, "maxlen": maxlen, "n": len(group)}
-        for col in WITH_INTERVAL:
+        for col in WITH_INTERVAL + [c for c in OPTIONAL if c in runs]:
             values = group[col].astype(float)
             row[f"{col}_mean"] = values.mean()
             row[f"{col}_std"] = values.std(ddof=1) if len(values) > 1 else float("nan")

@@ -203,6 +203,16 @@ def _epochs_left_to(state_dir, cap, patience):
     return min(cap, stopped) if stopped else cap
 
 
+def macro_f1(net, test, y_test, classes):
+    """Keras's F1Score, averaged over the classes with equal weight, of the model's most likely
+    class for each test text."""
+    import keras
+
+    score = keras.metrics.F1Score(average="macro")
+    score.update_state(keras.ops.one_hot(y_test, classes), net.predict(test, verbose=0))
+    return float(score.result())
+
+
 def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=None):
     """Train and evaluate one run, resuming from state_dir if an earlier try left one there.
 
@@ -216,9 +226,12 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     configure(seed, threads, cfg.get("deterministic", False))
     (x_train, y_train), (x_test, y_test) = data.load_padded(padded_path)
     shape = dict(num_words=cfg["num_words"], maxlen=maxlen, embedding=cfg["embedding"], units=cfg["units"])
+    classes = max(2, int(max(y_train.max(), y_test.max())) + 1)  # labels are ids 0..k-1 (rnnbench/data.py)
+    if classes > 2:
+        shape["classes"] = classes
 
     net = models.build(model, **shape)
-    net.compile(optimizer=optimizer(cfg), loss="binary_crossentropy", metrics=["accuracy"],
+    net.compile(optimizer=optimizer(cfg), loss=models.loss(classes), metrics=["accuracy"],
                 jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
     moved = None
     if cfg.get("train_size"):  # a point of a learning curve: a subset of the pool, the grid's validation
@@ -243,6 +256,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     if recorder.best_epoch != len(recorder.rows):  # else the last epoch is the best: same weights
         net.set_weights(recorder.best_weights)
         best_loss, best_acc = net.evaluate(test, verbose=0)
+    f1 = macro_f1(net, test, y_test, classes) if classes > 2 else None
 
     history = pd.DataFrame(recorder.rows)
     first = [c for c in ["epoch", "loss", "accuracy", "val_loss", "val_accuracy"] + TIMING_COLUMNS if c in history]
@@ -281,6 +295,8 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
         "fingerprint": fingerprint,
         "config": dict(cfg, model=model, maxlen=maxlen, seed=seed, threads=threads),
     }
+    if f1 is not None:  # more than two classes: accuracy alone hides the small ones
+        metrics.update(classes=classes, macro_f1=f1)
     if moved is not None:  # how many of its training reviews came from the test split
         metrics["train_from_test"] = max(0, train_samples - sizes.pool_size(len(x_train), cfg["validation_split"]))
     if patience:  # converge: why and when it stopped (the article's schedule records nothing new)

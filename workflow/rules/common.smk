@@ -14,22 +14,33 @@ except RnnbenchError as err:
 validate(config, SCHEMA)
 
 
+def data_path():
+    """Where the texts are: aclimdb_path for source aclimdb, data_path for a table or folders."""
+    return {"aclimdb": config["aclimdb_path"], "table": config["data_path"],
+            "folders": config["data_path"]}.get(config["source"], "")
+
+
 def data_folder():
-    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>, and its reviews per
-    split. Data not prepared yet is checked here (and its reviews counted in that one read), so
-    that broken data stops the workflow before any job touches results/."""
-    source, path = config["source"], config["aclimdb_path"]
-    if source == "aclimdb":
+    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>[-<settings>], and its
+    texts per split. Data not prepared yet is checked here (and its texts counted in that one
+    read), so that broken data stops the workflow before any job touches results/."""
+    source, path, options = config["source"], data_path(), data.options_of(config)
+    key = "aclimdb_path" if source == "aclimdb" else "data_path"
+    if source != "keras":
         if not path:
-            raise WorkflowError("source aclimdb needs aclimdb_path; add --config aclimdb_path=/path/to/aclImdb_v1.tar.gz")
+            example = "aclImdb_v1.tar.gz" if source == "aclimdb" else "texts.csv"
+            raise WorkflowError(f"source {source} needs {key}; add --config {key}={example}")
         if not os.path.exists(path):
-            raise WorkflowError(f"aclimdb_path {path} does not exist; "
-                                "download aclImdb_v1.tar.gz and point aclimdb_path at it")
+            raise WorkflowError(f"{key} {path} does not exist; point {key} at the "
+                                + ("downloaded aclImdb_v1.tar.gz" if source == "aclimdb" else "texts"))
+    if options.get("labels", "sentiment") != "sentiment" and source != "aclimdb":
+        raise WorkflowError(f"config labels: {options['labels']} is a setting of source aclimdb; "
+                            f"a {source} source takes its labels from label_column or its folders")
     try:
-        folder = f"results/data/{data.data_name(source, path, config['num_words'])}"
+        folder = f"results/data/{data.data_name(source, path, config['num_words'], options)}"
         meta = f"{folder}/tokens.json"
         reviews = ({split: counts["reviews"] for split, counts in files.read_json(meta).items() if split in data.SPLITS}
-                   if os.path.exists(meta) else data.check_source(source, path))
+                   if os.path.exists(meta) else data.check_source(source, path, options))
     except RnnbenchError as err:
         raise WorkflowError(str(err))
     return folder, reviews

@@ -6,7 +6,7 @@ rule prepare:
         meta=f"{DATA}/tokens.json",
     params:
         source=config["source"],
-        path=config["aclimdb_path"],
+        path=data_path(),
         num_words=config["num_words"],
     log:
         "results/logs/prepare.log",

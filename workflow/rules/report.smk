@@ -125,6 +125,7 @@ rule report:
         history=expand(f"{OUT}/figures/history/{{model}}-maxlen{{maxlen}}.svg",
                        model=config["models"], maxlen=config["maxlens"]),
         data=f"{DATA}/tokens.json",
+        tokens=f"{DATA}/tokens.npz",
         peak=PEAK,
         plan=PLAN,
         template=f"{REPORT_SOURCES}/report.html.j2",
