@@ -6,7 +6,7 @@ rule prepare:
         meta=f"{DATA}/tokens.json",
     params:
         source=config["source"],
-        path=data_path(),
+        path=config["aclimdb_path"],
         num_words=config["num_words"],
     log:
         "results/logs/prepare.log",
@@ -20,6 +20,35 @@ rule prepare:
         runtime=20,
     script:
         "../../scripts/prepare_data.py"
+
+
+# Texts of one's own, star ratings, characters: data_path and the data settings are params of a rule
+# of their own (the IMDB rule above stays as it was, so that its data is not prepared again).
+if config["source"] in ("table", "folders") or data.options_of(config):
+
+    rule prepare_texts:
+        output:
+            tokens=f"{DATA}/tokens.npz",
+            meta=f"{DATA}/tokens.json",
+        params:
+            source=config["source"],
+            path=data_path(),
+            num_words=config["num_words"],
+            options=data.options_of(config),
+        log:
+            "results/logs/prepare.log",
+        benchmark:
+            "results/benchmarks/prepare.tsv"
+        conda:
+            "../envs/rnnbench.yaml"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=20,
+        script:
+            "../../scripts/prepare_texts.py"
+
+    ruleorder: prepare_texts > prepare
 
 
 rule pad:
