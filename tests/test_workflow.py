@@ -182,7 +182,7 @@ def test_all_eight_models_on_three_classes_of_ones_own_texts(tmp_path):
     html = " ".join((work / "results" / "report.html").read_text().split())
     assert all(spec.label in html for spec in MODELS.values())
     assert "3 labels of the texts in texts.csv" in html and "macro-F1 %" in html
-    assert "(74 for training and validation, 26 for testing), 3 classes: bad 30%, good 41%, so-so 30%" in html
+    assert "(74 for training and validation, 26 for testing), 3 classes: bad: 30%, good: 41%, so-so: 30%" in html
     assert "points above chance (38%, the most common label)" in html  # 10 of the 26 test texts are good
 
 

@@ -293,7 +293,7 @@ def describe(meta, tokens_npz, maxlens, by_config):
     classes = meta.get("classes") or ["neg", "pos"]
     counts = meta["train"].get("counts") or [meta["train"]["reviews"] - meta["train"]["positive"],
                                              meta["train"]["positive"]]
-    shares = ", ".join(f"{name} {100 * n / sum(counts):.0f}%" for name, n in zip(classes, counts))
+    shares = ", ".join(f"{name}: {100 * n / sum(counts):.0f}%" for name, n in zip(classes, counts))
     ratio, advice = sizes.google_ratio(meta["train"]["reviews"], float(np.median(lengths)))
     table = by_config.set_index(["model", "maxlen"])["test_accuracy_mean"]
     best = {family: max((k for k in table.index if MODELS[k[0]].family == family), key=table.get, default=None)
