@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1,2]", "epochs=1", "num_words=60", "batch_size=8"]
 # The shared tiny DAG: both axes and two seeds, for a bag and a recurrent model (every model goes
-# through the rules in test_all_eight_models_on_tiny_data; the report's ladder, in test_report.py).
+# through the rules in test_all_eight_models_on_three_classes_of_ones_own_texts; the report's ladder, in test_report.py).
 TINY_MODELS = ["bow", "lstm"]
 
 
