@@ -26,7 +26,7 @@ SPLITS = ("train", "test")
 CLASSES = ("neg", "pos")  # label 0, label 1
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
-SOURCES = ("keras", "aclimdb", "table", "folders")
+OWN = ("table", "folders")  # sources of texts of one's own (rnnbench/texts.py)
 # Settings of how texts become tokens and labels; any not at its default names the data folder.
 DATA_OPTIONS = {"labels": "sentiment", "tokenize": "words", **texts.DEFAULTS}
 
@@ -263,7 +263,7 @@ def check_source(source, path, options=None):
     if source == "keras":
         check_keras()
         return {"train": 25000, "test": 25000}  # keras.datasets.imdb: the published split
-    if source in ("table", "folders"):
+    if source in OWN:
         reviews, _ = texts.read(source, path, options)
         label_ids({split: reviews[split][1] for split in SPLITS})
         return {split: len(reviews[split][0]) for split in SPLITS}
@@ -323,7 +323,7 @@ def prepare(source, path, num_words, tokens_out, meta_out, options=None):
     settings = dict(DATA_OPTIONS, **(options or {}))
     if source == "aclimdb":
         loaded, meta = load_aclimdb(path, num_words, settings["labels"], settings["tokenize"])
-    elif source in ("table", "folders"):
+    elif source in OWN:
         reviews, invalid = texts.read(source, path, settings)
         loaded, meta = encode_texts(reviews, num_words, settings["tokenize"])
         meta["invalid_utf8"] = invalid
@@ -364,6 +364,12 @@ def export(path, out, labels="sentiment"):
     with files.atomic_path(out) as tmp:
         frame.to_csv(tmp, index=False)
     return len(frame)
+
+
+def words(tokens_path, split="train"):
+    """Each text's words in a token file, less the start mark."""
+    with np.load(tokens_path) as tokens:
+        return np.diff(tokens[f"{split}_offsets"]) - 1
 
 
 def pad_file(tokens_path, out, maxlen, padding, truncating):

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from rnnbench import analysis, files, plan, search, sizes  # noqa: E402
+from rnnbench import analysis, data, files, plan, search, sizes  # noqa: E402
 from rnnbench.models import ARTICLE, FAMILIES, MODELS  # noqa: E402
 
 COLORS = {name: spec.color for name, spec in MODELS.items()}
@@ -286,10 +286,7 @@ def _xla(metrics):
 def describe(meta, tokens_npz, maxlens, by_config):
     """The data before the verdict: texts and classes, class shares, lengths against each maxlen,
     test texts seen in training, and what Google's guide would advise beside what the runs found."""
-    from rnnbench import sizes
-
-    with np.load(tokens_npz) as tokens:
-        lengths = np.diff(tokens["train_offsets"]) - 1  # words, less the start mark
+    lengths = data.words(tokens_npz)
     classes = meta.get("classes") or ["neg", "pos"]
     counts = meta["train"].get("counts") or [meta["train"]["reviews"] - meta["train"]["positive"],
                                              meta["train"]["positive"]]
@@ -317,7 +314,7 @@ def describe(meta, tokens_npz, maxlens, by_config):
 def task(meta):
     """What the runs classify, in words, for the report's title line."""
     options = meta.get("options") or {}
-    if meta.get("source") in ("table", "folders"):
+    if meta.get("source") in data.OWN:
         return f"{len(meta['classes'])} labels of the texts in {Path(meta['path']).name}"
     if options.get("labels") == "rating":
         return "IMDB review star ratings (eight classes)"

@@ -16,8 +16,9 @@ validate(config, SCHEMA)
 
 def data_path():
     """Where the texts are: aclimdb_path for source aclimdb, data_path for a table or folders."""
-    return {"aclimdb": config["aclimdb_path"], "table": config["data_path"],
-            "folders": config["data_path"]}.get(config["source"], "")
+    if config["source"] == "aclimdb":
+        return config["aclimdb_path"]
+    return config["data_path"] if config["source"] in data.OWN else ""
 
 
 def data_folder():

@@ -24,7 +24,7 @@ rule prepare:
 
 # Texts of one's own, star ratings, characters: data_path and the data settings are params of a rule
 # of their own (the IMDB rule above stays as it was, so that its data is not prepared again).
-if config["source"] in ("table", "folders") or data.options_of(config):
+if config["source"] in data.OWN or data.options_of(config):
 
     rule prepare_texts:
         output:
