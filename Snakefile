@@ -11,6 +11,19 @@ configfile: "config/config.yaml"
 report: "report/workflow.rst"
 
 
+# Jobs of a few seconds that read small files run where Snakemake runs, not as cluster jobs: on
+# SLURM each cluster job waits for the plugin's status checks (docs/clusters.md).
+localrules:
+    all,
+    plan,
+    aggregate,
+    history_figure,
+    compute_figure,
+    budget,
+    scaling,
+    report,
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/plan.smk"

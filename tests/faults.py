@@ -3,14 +3,21 @@ run the same command again until it completes, and check that nothing was lost.
 
     python tests/faults.py --trials 100 [--seed 1] [--out results/faults]
     python tests/faults.py --replay 17        # trial 17 again, alone (a failed trial prints its seed)
-    python tests/faults.py --trials 4 --seeds 1 --given-machine   # make test: each kind once, shorter
+    python tests/faults.py --quick --trials 1    # make test: the four kinds one after another, one DAG
     python tests/faults.py --trials 8 --search 1                   # a search's trials in the grid too
 
---given-machine measures the float32 peak and the XLA probe once (a run of those two jobs alone) and
-copies them into the uninterrupted run and every trial before it starts, so the trials skip those
-jobs and no fault lands in them:
-`make test` runs four such trials, one of each kind; `make faults` keeps the whole campaign, whose
-faults also hit the peak and the probe.
+--quick is what `make test` runs: a trial is a chain of the four kinds on one DAG (chain()), each
+fault aimed at an event rather than a moment (the n-th of the first dozen temporary files; a training
+job's saved epochs, Ctrl-C once a job has saved all but its last epoch, so that its run resumes from
+a checkpoint); the float32 peak and the XLA probe are given made up (helpers.give_machine, as the
+tiny runs of test_workflow get them), and no uninterrupted run comes first (it only measured the
+span over which moments are drawn; the chain's last command completes the same grid). The chain
+took 112 s alone (AMD EPYC, 2026-12-02); the four single trials it replaced in make test (the grid of
+one seed, the peak and probe measured once, an uninterrupted run first) took 344 s of make test
+beside a busy core on a fresh clone the same day (docs/development.md has make test before and after).
+`make faults` keeps the whole campaign: one fault a trial, at a
+moment drawn over the uninterrupted run's span, so that faults also land in the peak, the probe,
+between jobs and in the report's jobs.
 
 The faults (trial s gets KINDS[s % 4]; its moment and target are drawn from a generator seeded by s):
   ctrl-c          SIGINT to the process group, as a terminal's Ctrl-C does
@@ -50,7 +57,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from helpers import ROOT, write_aclimdb, write_archive
+from helpers import ROOT, give_machine, write_aclimdb, write_archive
 from rnnbench import files
 from rnnbench.entry import hear_ctrl_c
 
@@ -60,6 +67,7 @@ DEFAULT_SEEDS = (1, 2)
 SEEDS = list(DEFAULT_SEEDS)  # the grid's seeds, set by main (--seeds 1 in make test: half the runs)
 SEARCH = [0]  # trials of a search per model x maxlen x seed (--search; make faults: 1)
 HOLD = 0.3  # seconds a temporary file waits for its rename in kill-write trials
+QUICK_WRITES = 12  # --quick: kill-write aims at one of the first dozen temporary files (the grid writes 25)
 
 
 def fresh_work(work, machine=None):
@@ -150,7 +158,8 @@ def saved_epochs(work, run):
 
 def deliver(kind, rng, proc, work, duration, writes, aim):
     """Wait for the fault's moment, call aim() (which notes the processes alive), deliver the fault;
-    returns what was hit (None: the DAG ended first)."""
+    returns what was hit (None: the DAG ended first). duration None (--quick): Ctrl-C and kill -9 of
+    Snakemake are aimed as kill-job is, Ctrl-C once a job has saved all but its last epoch."""
     start = time.monotonic()
     if kind == "kill-write":
         wanted, seen = rng.randint(1, max(writes, 1)), set()  # the n-th of the uninterrupted run's temporary files
@@ -163,19 +172,25 @@ def deliver(kind, rng, proc, work, duration, writes, aim):
                     return f"{path.relative_to(work)} being written"
             time.sleep(0.01)
         return None
-    if kind == "kill-job":
+    if kind == "kill-job" or duration is None:
         # Aimed across the run: once some training job has saved `wanted` epochs, within the next one.
-        wanted = rng.randint(0, EPOCHS - 1)
+        wanted = EPOCHS - 1 if kind == "ctrl-c" and duration is None else rng.randint(0, EPOCHS - 1)
         while proc.poll() is None:
             ready = [(job, run) for job, run in training_jobs(proc) if saved_epochs(work, run) >= wanted]
             if ready:
-                time.sleep(rng.uniform(0, 1))
+                time.sleep(rng.uniform(0, 1 if kind == "kill-job" else 0.3))
                 job, run = rng.choice(ready)
                 if proc.poll() is not None or not job.is_running():
                     return None
                 aim()
-                job.kill()
-                return f"the job of {'-'.join(map(str, run))} after {saved_epochs(work, run)} saved epochs"
+                what = f"the job of {'-'.join(map(str, run))} after {saved_epochs(work, run)} saved epochs"
+                if kind == "kill-job":
+                    job.kill()
+                elif kind == "ctrl-c":
+                    os.killpg(proc.pid, signal.SIGINT)
+                else:
+                    proc.kill()
+                return what if kind == "kill-job" else f"during {what}"
             time.sleep(0.05)
         return None
     moment = rng.uniform(0.02, 0.95) * duration
@@ -274,9 +289,31 @@ def violations(work, finished, interrupted):
     return found
 
 
+def fault(kind, rng, cmd, env, work, log, duration, writes):
+    """Start the command in its own process group (as a shell gives a foreground command), deliver
+    the fault, wait for Snakemake and its jobs; (what was hit, Snakemake's exit status, a violation
+    or None). Jobs that outlive Snakemake by a minute are the violation, and are killed."""
+    proc = subprocess.Popen(cmd, env=dict(env, RNNBENCH_HOLD_WRITES=str(HOLD)) if kind == "kill-write" else env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    family = []
+
+    def remember():
+        try:
+            family.extend(psutil.Process(proc.pid).children(recursive=True))
+        except psutil.Error:
+            pass
+
+    hit = deliver(kind, rng, proc, work, duration, writes, remember)
+    code = proc.wait(timeout=300)
+    _, alive = psutil.wait_procs(family, timeout=60)
+    for p in alive:
+        p.kill()
+    return hit, code, f"{kind}: {len(alive)} job(s) outlived Snakemake by 60 s" if alive else None
+
+
 def trial(seed, archive, root, duration, writes, machine=None):
     """One trial, all of it set by its seed; returns its record (violations empty when all held).
-    machine: a results/machine folder to start from (--given-machine)."""
+    machine: a results/machine folder to start from (--quick)."""
     rng = random.Random(seed)
     kind, busy = KINDS[seed % len(KINDS)], seed // len(KINDS) % 2 == 1
     work = fresh_work(root / f"trial-{seed}", machine)
@@ -288,24 +325,8 @@ def trial(seed, archive, root, duration, writes, machine=None):
     started = time.monotonic()
     try:
         with open(work / "trial.log", "w") as log:
-            first_env = dict(env, RNNBENCH_HOLD_WRITES=str(HOLD)) if kind == "kill-write" else env
-            # Its own process group, as a shell gives a foreground command.
-            proc = subprocess.Popen(cmd, env=first_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            family = []
-
-            def remember():
-                try:
-                    family.extend(psutil.Process(proc.pid).children(recursive=True))
-                except psutil.Error:
-                    pass
-
-            record["hit"] = deliver(kind, rng, proc, work, duration, writes, remember)
-            record["first_exit"] = proc.wait(timeout=300)
-            _, alive = psutil.wait_procs(family, timeout=60)
-            if alive:
-                record["violations"].append(f"{len(alive)} job(s) outlived Snakemake by 60 s")
-                for p in alive:
-                    p.kill()
+            record["hit"], record["first_exit"], outlived = fault(kind, rng, cmd, env, work, log, duration, writes)
+            record["violations"] += [outlived] if outlived else []
             finished, interrupted = snapshot(work)
             record["finished_before"], record["interrupted"] = len(finished), {
                 "-".join(map(str, run)): k for run, k in interrupted.items()}
@@ -321,6 +342,78 @@ def trial(seed, archive, root, duration, writes, machine=None):
     if not record["violations"]:
         shutil.rmtree(work, ignore_errors=True)  # a failed trial's folder stays for a look
     return record
+
+
+CHAIN = ["kill-write", "ctrl-c", "kill-job", "kill-snakemake"]  # --quick: kill-write while the writes are many
+
+
+def chain(seed, archive, root, machine):
+    """--quick: the four kinds of fault in one trial, one after another on the same DAG: each stops
+    the command it hits, the next is aimed at the same command started again, and after the last the
+    command runs until it completes; the Ctrl-C beside a busy core. The checks hold across them: a
+    run recorded as finished after any fault keeps that metrics.json; a run resumes at the epochs its
+    last interruption left. Returns a record per fault (the trial's violations in each)."""
+    rng = random.Random(seed)
+    work = fresh_work(root / f"chain-{seed}", machine)
+    cmd = command(work, archive)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("RNNBENCH_HOLD_WRITES", None)
+    records, finished, interrupted, violated = [], {}, {}, []
+    started = time.monotonic()
+    try:
+        with open(work / "trial.log", "w") as log:
+            for kind in CHAIN:
+                record = {"seed": seed, "kind": kind, "busy": kind == "ctrl-c", "violations": violated}
+                if records and records[-1]["kind"] in ("kill-write", "kill-snakemake"):
+                    subprocess.run(cmd + ["--unlock"], env=env, capture_output=True)  # its lock is left
+                hog = busy_core() if record["busy"] else None
+                try:
+                    record["hit"], record["first_exit"], outlived = fault(kind, rng, cmd, env, work, log, None,
+                                                                         QUICK_WRITES)
+                finally:
+                    if hog:
+                        hog.kill()
+                        hog.wait()
+                violated += [outlived] if outlived else []
+                now_finished, now_interrupted = snapshot(work)
+                for run, digest in now_finished.items():
+                    finished.setdefault(run, digest)
+                interrupted.update(now_interrupted)  # a run's last interruption is the one it resumes from
+                record["interrupted"] = {"-".join(map(str, run)): k for run, k in now_interrupted.items()}
+                records.append(record)
+            complete(cmd, env, log)
+        violated += violations(work, finished, interrupted)
+    except Exception as err:  # a trial that breaks is a violation, with its cause
+        violated.append(f"{type(err).__name__}: {err}")
+    for record in records:
+        record["seconds"] = round(time.monotonic() - started, 1)
+    if not violated:
+        shutil.rmtree(work, ignore_errors=True)  # a failed trial's folder stays for a look
+    return records
+
+
+def uninterrupted(root, archive):
+    """One uninterrupted run: the check that the grid completes at all, and the span faults are
+    drawn over; (seconds, temporary files written)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    clean = fresh_work(root / "clean")
+    t0 = time.monotonic()
+    # Each temporary file held a moment, so that polling sees every one: the kill-write trials aim
+    # at the n-th of them (25 on the one-seed grid with the machine given, 2026-12-01).
+    with open(root / "clean.log", "w") as log:
+        done = subprocess.Popen(command(clean, archive), env=dict(env, RNNBENCH_HOLD_WRITES="0.05"),
+                                stdout=log, stderr=subprocess.STDOUT)
+        seen = set()
+        while done.poll() is None:
+            seen.update((clean / "results").rglob(files.TEMPORARY))
+            time.sleep(0.01)
+    if done.returncode:
+        sys.exit(f"faults.py: the uninterrupted run failed (exit {done.returncode}), so no trial can be judged; "
+                 f"its last lines:\n{(root / 'clean.log').read_text()[-3000:]}")
+    duration, writes = time.monotonic() - t0, len(seen)
+    assert not violations(clean, {}, {}), violations(clean, {}, {})
+    shutil.rmtree(clean)
+    return duration, writes
 
 
 def table(records):
@@ -341,8 +434,8 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, help="folder for faults.json and the failed trials' folders")
     parser.add_argument("--seeds", type=int, nargs="+", help="the tiny grid's seeds (default 1 2)")
     parser.add_argument("--search", type=int, default=0, help="trials of a search per model x maxlen x seed")
-    parser.add_argument("--given-machine", action="store_true",
-                        help="measure the float32 peak and XLA probe once; every trial starts with them")
+    parser.add_argument("--quick", action="store_true",
+                        help="faults aimed at events, the peak and probe given, no uninterrupted run first (make test)")
     args = parser.parse_args(argv)
     SEEDS[:] = args.seeds or DEFAULT_SEEDS  # the grid of command(), grid() and the checks
     SEARCH[0] = args.search
@@ -350,50 +443,26 @@ def main(argv=None):
     root = (args.out or Path(tempfile.mkdtemp(prefix="rnnbench-faults-"))).resolve()  # Snakemake runs in -d
     root.mkdir(parents=True, exist_ok=True)
     archive = write_archive(write_aclimdb(Path(tempfile.mkdtemp()) / "src", per_class=200), root / "aclImdb.tar.gz")
-
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     machine = None
-    if args.given_machine:  # the peak and the probe alone, measured once for every trial
-        machine = root / "machine"
-        shutil.rmtree(machine, ignore_errors=True)
-        measured = fresh_work(root / "machine-run")
-        done = subprocess.run(command(measured, archive, "--until", "machine_peak", "xla_probe"), env=env,
-                              capture_output=True, text=True)
-        if done.returncode:
-            sys.exit(f"faults.py: measuring the peak and the probe failed (exit {done.returncode}); "
-                     f"its last lines:\n{done.stderr[-3000:]}")
-        shutil.copytree(measured / "results" / "machine", machine)
-        shutil.rmtree(measured)
-
-    # One uninterrupted run: the check that the grid completes at all, and the span faults are drawn over.
-    clean = fresh_work(root / "clean", machine)
-    t0 = time.monotonic()
-    # Each temporary file held a moment, so that polling sees every one: the kill-write trials aim
-    # at the n-th of them (25 on the one-seed grid with the machine given, 2026-12-01).
-    with open(root / "clean.log", "w") as log:
-        done = subprocess.Popen(command(clean, archive), env=dict(env, RNNBENCH_HOLD_WRITES="0.05"),
-                                stdout=log, stderr=subprocess.STDOUT)
-        seen = set()
-        while done.poll() is None:
-            seen.update((clean / "results").rglob(files.TEMPORARY))
-            time.sleep(0.01)
-    if done.returncode:
-        sys.exit(f"faults.py: the uninterrupted run failed (exit {done.returncode}), so no trial can be judged; "
-                 f"its last lines:\n{(root / 'clean.log').read_text()[-3000:]}")
-    duration, writes = time.monotonic() - t0, len(seen)
-    assert not violations(clean, {}, {}), violations(clean, {}, {})
-    shutil.rmtree(clean)
-    print(f"uninterrupted run: {duration:.0f} s, {writes} files written", flush=True)
+    if args.quick:
+        machine = Path(tempfile.mkdtemp()) / "given"
+        give_machine(machine, MODELS, MAXLENS)  # machine/results/machine
+        machine = machine / "results" / "machine"
+        duration, writes = None, QUICK_WRITES
+    else:
+        duration, writes = uninterrupted(root, archive)
+        print(f"uninterrupted run: {duration:.0f} s, {writes} files written", flush=True)
 
     seeds = [args.replay] if args.replay is not None else range(args.seed, args.seed + args.trials)
     records = []
     for seed in seeds:
-        record = trial(seed, archive, root, duration, writes, machine)
-        records.append(record)
-        print(f"seed {seed}: {record['kind']}{' (busy core)' if record['busy'] else ''}, "
-              f"{record.get('hit') or 'the DAG ended first'}, first run exit {record.get('first_exit')}, "
-              f"{record['seconds']} s: "
-              f"{'; '.join(record['violations']) or 'ok'}", flush=True)
+        done = chain(seed, archive, root, machine) if args.quick else [trial(seed, archive, root, duration, writes, machine)]
+        records += done
+        for record in done:
+            print(f"seed {seed}: {record['kind']}{' (busy core)' if record['busy'] else ''}, "
+                  f"{record.get('hit') or 'the DAG ended first'}, first run exit {record.get('first_exit')}, "
+                  f"{record['seconds']} s: "
+                  f"{'; '.join(record['violations']) or 'ok'}", flush=True)
         files.write_json(root / "faults.json", {"duration": duration, "writes": writes, "trials": records})
     print(table(records))
     return 1 if any(r["violations"] for r in records) else 0

@@ -58,6 +58,19 @@ def test_pre_truncation_keeps_the_last_tokens_and_pads_in_front():
     assert data.pad([[]], maxlen=2).tolist() == [[0, 0]]
 
 
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_padding_is_keras_pad_sequences(padding, truncating):
+    from keras.utils import pad_sequences
+
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(1, 10000, size=n).astype("int32") for n in [0, 1, 7, 20, 21, 500, 3]]
+    for maxlen in (1, 20, 600):
+        expected = pad_sequences(sequences, maxlen=maxlen, padding=padding, truncating=truncating, dtype="int32")
+        got = data.pad(sequences, maxlen, padding, truncating)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
 @pytest.mark.parametrize("layout", ["missing", "not_tar", "truncated", "no_test", "empty_class"])
 def test_bad_sources_fail_with_one_line(tmp_path, aclimdb_tree, aclimdb_archive, layout):
     import shutil

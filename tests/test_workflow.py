@@ -228,62 +228,11 @@ def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path)
     assert meta["train"]["reviews"] == 28 and meta["source_sha256"][:12] in metrics["data"]
 
 
-@pytest.mark.parametrize("stop", ["Ctrl-C"])
-def test_interrupted_workflow_resumes_and_counts_once(tmp_path, stop):
-    """Stop in the middle of an epoch; the same command again finishes the run from its checkpoint.
-    (kill -9 of a training job: test_a_search_resumes_a_killed_trial_and_reports_budgets.)"""
-    import signal
-    import time
-
-    import psutil
-
-    EPOCHS = 8
-
-    # Epochs of about a second (320 steps of one review): with 24 reviews an epoch took 0.04 s, and the
-    # whole run could finish between the test's look at epochs.json and the signal. Eight of them leave
-    # six seconds between that look and the run's end (it had forty; the rerun trained them all).
-    archive = write_archive(write_aclimdb(tmp_path / "src", per_class=200), tmp_path / "aclImdb.tar.gz")
-    work = workdir(tmp_path)
-    args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]",
-            "seeds=[1]", f"epochs={EPOCHS}", "batch_size=1", "num_words=60"]
-    give_machine(work, ["lstm"], [20])
-    state = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1" / ".resume" / "epochs.json"
-    # Its own process group, as a shell gives a foreground command: Ctrl-C signals the whole group.
-    proc = subprocess.Popen(SNAKEMAKE + ["-d", str(work), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-                            start_new_session=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and not (state.exists() and len(json.loads(state.read_text() or "[]")) >= 2):
-        time.sleep(0.05)
-    jobs = [p for p in psutil.Process(proc.pid).children(recursive=True) if "train_run" in " ".join(p.cmdline())]
-    assert jobs, "the training job was not found running"
-    if stop == "Ctrl-C":
-        os.killpg(proc.pid, signal.SIGINT)
-    else:
-        for job in jobs:
-            job.kill()
-    code = proc.wait(timeout=120)
-    assert stop == "Ctrl-C" or code != 0  # on Ctrl-C Snakemake itself may exit 0 after stopping its jobs
-    psutil.wait_procs(jobs, timeout=60)
-    done_before = len(json.loads(state.read_text()))
-    assert done_before < EPOCHS and not (state.parent.parent / "metrics.json").exists()
-
-    snakemake(work, *args)
-    run = work / "results" / "runs" / "lstm" / "maxlen20" / "seed1"
-    metrics = json.loads((run / "metrics.json").read_text())
-    # The last checkpoint is the last finished epoch: the one being saved when the kill came may be redone.
-    assert metrics["resumed"] is True and done_before - 1 <= metrics["resumed_at_epoch"] <= done_before
-    history = pd.read_csv(run / "history.csv")
-    assert list(history["epoch"]) == list(range(1, EPOCHS + 1))
-    summary = pd.read_csv(work / "results" / "summary.csv")
-    assert len(summary) == 1 and not (run / ".resume").exists()
-
-
 def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves(tmp_path):
     """A search of three trials and a learning curve of three sizes on tiny data, given on the
     command line: one trial's job is killed (kill -9) in the middle of an epoch; the same command
     again resumes it from its checkpoint, and the report gains its sections on budgets and on
-    training-set sizes."""
+    training-set sizes. (Ctrl-C in the middle of a run's epoch: test_faults.py's chain.)"""
     import time
 
     import psutil
