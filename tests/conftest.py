@@ -14,3 +14,12 @@ def aclimdb_tree(tmp_path):
 @pytest.fixture
 def aclimdb_archive(tmp_path, aclimdb_tree):
     return write_archive(aclimdb_tree, tmp_path / "aclImdb_v1.tar.gz")
+
+
+def pytest_collection_finish(session):
+    """The SLURM test's workflow, mostly waiting on the cluster's status checks, starts in the
+    background as soon as it is selected (tests/test_slurm.py)."""
+    for item in session.items:
+        if item.module.__name__ == "test_slurm" and item.module.up:
+            session.config.stash[item.module.STARTED] = item.module.start()
+            return
