@@ -35,7 +35,8 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert list(history["epoch"]) == [1, 2, 3, 4]
     assert metrics["best_epoch"] == int(history["val_accuracy"].idxmax()) + 1
     assert metrics["best_val_accuracy"] == pytest.approx(history["val_accuracy"].max())
-    assert metrics["seconds_per_epoch"] == pytest.approx(history["seconds"][1:].median())
+    steady = history[1:][~history["disturbed"][1:]]  # epochs that another process slowed are left out,
+    assert metrics["seconds_per_epoch"] == pytest.approx((steady if len(steady) else history[1:])["seconds"].median())
     assert metrics["fit_seconds"] >= history["seconds"].sum()
     assert metrics["train_samples"] == 32 and metrics["test_samples"] == 40
     assert metrics["resumed"] is False and metrics["fingerprint"]["threads"] == 2

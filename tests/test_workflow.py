@@ -120,10 +120,11 @@ def test_a_size_beyond_the_pool_stops_before_any_job(tmp_path, aclimdb_archive):
 @pytest.fixture(scope="module")
 def tiny_dag(tmp_path_factory):
     """Two models x two maxlens on tiny data, run once for the tests that read it: the only tiny run
-    that measures the float32 peak and the XLA probes for real."""
+    that measures the float32 peak and an XLA probe (LSTM at maxlen 20; the one at 30 is given)."""
     tmp = tmp_path_factory.mktemp("tiny-dag")
     archive = write_archive(write_aclimdb(tmp / "src"), tmp / "aclImdb.tar.gz")
     work = workdir(tmp)
+    give_machine(work, ["lstm"], [30], peak=False)
     args = ["--config", *TINY, f"models=[{','.join(TINY_MODELS)}]", f"aclimdb_path={archive}"]
     proc = snakemake(work, *args)
     return work, args, proc.stdout
@@ -134,7 +135,8 @@ def test_whole_dag_on_tiny_data(tiny_dag):
     results = work / "results"
     check_outputs(results, {(m, n, 1) for m in TINY_MODELS for n in (20, 30)})
     assert not files.read_json(results / "machine" / "float32_peak.json").get("given")
-    assert len(list((results / "machine").glob("xla-*/*.json"))) == 2  # lstm at both maxlens (never bow)
+    probes = {p.stem: files.read_json(p).get("given") for p in (results / "machine").glob("xla-*/*.json")}
+    assert probes == {"lstm-maxlen20": None, "lstm-maxlen30": True}  # measured, given (never bow)
 
 
 def test_the_plan_comes_before_training_and_the_longest_job_first(tiny_dag):
@@ -234,7 +236,7 @@ def test_bad_data_changes_nothing_and_a_changed_archive_prepares_again(tmp_path)
 
 
 def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves(tmp_path):
-    """A search of three trials and a learning curve of three sizes on tiny data, given on the
+    """A search of two trials and a learning curve of three sizes on tiny data, given on the
     command line: one trial's job is killed (kill -9) in the middle of an epoch; the same command
     again resumes it from its checkpoint, and the report gains its sections on budgets and on
     training-set sizes. (Ctrl-C in the middle of a run's epoch: test_faults.py's chain.)"""
@@ -243,13 +245,13 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves
     import psutil
 
     EPOCHS = 5
-    archive = write_archive(write_aclimdb(tmp_path / "src", per_class=200), tmp_path / "aclImdb.tar.gz")
+    archive = write_archive(write_aclimdb(tmp_path / "src", per_class=120), tmp_path / "aclImdb.tar.gz")
     work = workdir(tmp_path)
     # patience 4 of a cap of 5: every trial trains to the cap, three epochs of about a second after the
     # two that mark it ready to be killed (converge is tested in test_train).
     args = ["--config", "source=aclimdb", f"aclimdb_path={archive}", "models=[lstm]", "maxlens=[20]", "seeds=[1]",
             f"epochs={EPOCHS}", "patience=4", "batch_size=1", "num_words=60",
-            "search={trials: 3, batch_size: [1], embedding: [8], units: [4, 8], learning_rate: [0.0005, 0.005]}",
+            "search={trials: 2, batch_size: [1], embedding: [8], units: [4, 8], learning_rate: [0.0005, 0.005]}",
             "train_sizes=[40, 0.375]"]
     give_machine(work, ["lstm"], [20])
     search = work / "results" / "search" / "lstm" / "maxlen20" / "seed1"
@@ -278,22 +280,22 @@ def test_a_search_resumes_a_killed_trial_and_reports_budgets_and_learning_curves
         assert metrics["resumed"] and n - 1 <= metrics["resumed_at_epoch"] <= n
         assert list(pd.read_csv(search / t / "history.csv")["epoch"]) == list(range(1, metrics["epochs"] + 1))
     trials = pd.read_csv(work / "results" / "search.csv")
-    assert sorted(trials["trial"]) == [1, 2, 3] and set(trials["batch_size"]) == {1}
-    assert len(set(trials["learning_rate"])) == 3 and set(trials["units"]) <= {4, 8}
-    assert list(pd.read_csv(work / "results" / "budget.csv")["k"]) == [1, 2, 3]
+    assert sorted(trials["trial"]) == [1, 2] and set(trials["batch_size"]) == {1}
+    assert len(set(trials["learning_rate"])) == 2 and set(trials["units"]) <= {4, 8}
+    assert list(pd.read_csv(work / "results" / "budget.csv")["k"]) == [1, 2]
     html = (work / "results" / "report.html").read_text()
     assert "Accuracy at every budget" in html and "With a tuning budget of" in html
     runs = pd.read_csv(work / "results" / "sizes.csv")
-    assert sorted(runs["train_samples"]) == [40, 120, 320]  # 0.375 of the pool of 320, and the grid's run
+    assert sorted(runs["train_samples"]) == [40, 72, 192]  # 0.375 of the pool of 192, and the grid's run
     assert files.read_json(work / "results" / "curves.json")["fits"][0]["sizes"] == 3
     assert "Accuracy against training reviews" in html
-    assert len(files.read_json(work / "results" / "plan.json")["jobs"]) == 1 + 3 + 2
+    assert len(files.read_json(work / "results" / "plan.json")["jobs"]) == 1 + 2 + 2
     assert not list((work / "results").rglob(".resume"))
     assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
-    # Sizes above the training split: 300 of the 400 test reviews held out, 100 moved into the pool.
-    moved = [*args[:-1], "train_sizes=[40, 320, 420]", "test_reviews=300", "results=results/moved", "epochs=2",
+    # Sizes above the training split: 180 of the 240 test reviews held out, 60 moved into the pool.
+    moved = [*args[:-1], "train_sizes=[40, 252]", "test_reviews=180", "results=results/moved", "epochs=2",
              "patience=1"]
     snakemake(work, "results/moved/curves.json", *moved)
     runs = pd.read_csv(work / "results" / "moved" / "sizes.csv")
-    assert sorted(runs["train_samples"]) == [40, 320, 420] and set(runs["test_samples"]) == {300}
-    assert runs.set_index("train_samples")["train_from_test"].to_dict() == {40: 0, 320: 0, 420: 100}
+    assert sorted(runs["train_samples"]) == [40, 252] and set(runs["test_samples"]) == {180}
+    assert runs.set_index("train_samples")["train_from_test"].to_dict() == {40: 0, 252: 60}
