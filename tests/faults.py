@@ -11,13 +11,12 @@ fault aimed at an event rather than a moment (the n-th of the first dozen tempor
 job's saved epochs, Ctrl-C once a job has saved all but its last epoch, so that its run resumes from
 a checkpoint); the float32 peak and the XLA probe are given made up (helpers.give_machine, as the
 tiny runs of test_workflow get them), and no uninterrupted run comes first (it only measured the
-span over which moments are drawn; the chain's last command completes the same grid). The chain
-took 112 s alone (AMD EPYC, 2026-12-02); the four single trials it replaced in make test (the grid of
-one seed, the peak and probe measured once, an uninterrupted run first) took 344 s of make test
-beside a busy core on a fresh clone the same day (docs/development.md has make test before and after).
-`make faults` keeps the whole campaign: one fault a trial, at a
-moment drawn over the uninterrupted run's span, so that faults also land in the peak, the probe,
-between jobs and in the report's jobs.
+span over which moments are drawn; the chain's last command completes the same grid). In make test
+beside a busy core the chain took 120 s where the four single trials it replaced (the grid of one
+seed, the peak and probe measured once, an uninterrupted run first) took 344 s (fresh clones, AMD
+EPYC, 2026-12-02; docs/development.md). `make faults` keeps the whole campaign: one fault a trial,
+at a moment drawn over the uninterrupted run's span, so that faults also land in the peak, the
+probe, between jobs and in the report's jobs.
 
 The faults (trial s gets KINDS[s % 4]; its moment and target are drawn from a generator seeded by s):
   ctrl-c          SIGINT to the process group, as a terminal's Ctrl-C does
@@ -67,7 +66,7 @@ DEFAULT_SEEDS = (1, 2)
 SEEDS = list(DEFAULT_SEEDS)  # the grid's seeds, set by main (--seeds 1 in make test: half the runs)
 SEARCH = [0]  # trials of a search per model x maxlen x seed (--search; make faults: 1)
 HOLD = 0.3  # seconds a temporary file waits for its rename in kill-write trials
-QUICK_WRITES = 12  # --quick: kill-write aims at one of the first dozen temporary files (the grid writes 25)
+QUICK_WRITES = 12  # --quick: kill-write aims at one of the first dozen temporary files (a grid writes 25 or more)
 
 
 def fresh_work(work, machine=None):
