@@ -20,6 +20,7 @@ def pytest_collection_finish(session):
     """The SLURM test's workflow, mostly waiting on the cluster's status checks, starts in the
     background as soon as it is selected (tests/test_slurm.py)."""
     for item in session.items:
-        if item.module.__name__ == "test_slurm" and item.module.up:
-            session.config.stash[item.module.STARTED] = item.module.start()
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__ == "test_slurm" and module.up:
+            session.config.stash[module.STARTED] = module.start()
             return
