@@ -40,6 +40,7 @@ After the fault, the same command again until it exits 0 (after a kill -9 of Sna
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -107,9 +108,16 @@ def run_dir(work, run):
     return work / "results" / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
 
 
-def busy_core():
-    """A child process that keeps one core busy until killed."""
-    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+@contextlib.contextmanager
+def busy_core(busy=True):
+    """A child process that keeps one core busy for the block (none when busy is false)."""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+    try:
+        yield
+    finally:
+        if hog:
+            hog.kill()
+            hog.wait()
 
 
 def jobs(proc):
@@ -320,10 +328,9 @@ def trial(seed, archive, root, duration, writes, machine=None):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     env.pop("RNNBENCH_HOLD_WRITES", None)
     record = {"seed": seed, "kind": kind, "busy": busy, "violations": []}
-    hog = busy_core() if busy else None
     started = time.monotonic()
     try:
-        with open(work / "trial.log", "w") as log:
+        with busy_core(busy), open(work / "trial.log", "w") as log:
             record["hit"], record["first_exit"], outlived = fault(kind, rng, cmd, env, work, log, duration, writes)
             record["violations"] += [outlived] if outlived else []
             finished, interrupted = snapshot(work)
@@ -333,10 +340,6 @@ def trial(seed, archive, root, duration, writes, machine=None):
         record["violations"] += violations(work, finished, interrupted)
     except Exception as err:  # a trial that breaks is a violation, with its cause
         record["violations"].append(f"{type(err).__name__}: {err}")
-    finally:
-        if hog:
-            hog.kill()
-            hog.wait()
     record["seconds"] = round(time.monotonic() - started, 1)
     if not record["violations"]:
         shutil.rmtree(work, ignore_errors=True)  # a failed trial's folder stays for a look
@@ -365,14 +368,9 @@ def chain(seed, archive, root, machine):
                 record = {"seed": seed, "kind": kind, "busy": kind == "ctrl-c", "violations": violated}
                 if records and records[-1]["kind"] in ("kill-write", "kill-snakemake"):
                     subprocess.run(cmd + ["--unlock"], env=env, capture_output=True)  # its lock is left
-                hog = busy_core() if record["busy"] else None
-                try:
+                with busy_core(record["busy"]):
                     record["hit"], record["first_exit"], outlived = fault(kind, rng, cmd, env, work, log, None,
                                                                          QUICK_WRITES)
-                finally:
-                    if hog:
-                        hog.kill()
-                        hog.wait()
                 violated += [outlived] if outlived else []
                 now_finished, now_interrupted = snapshot(work)
                 for run, digest in now_finished.items():

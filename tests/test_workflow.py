@@ -20,8 +20,8 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1]", "epochs=1", "num_words=60", "batch_size=8"]
 # The shared tiny DAG: both axes, for a bag and a recurrent model (every model goes through the rules
 # in test_all_eight_models_on_three_classes_of_ones_own_texts; two seeds, in test_faults.py's chain;
-# the report's ladder, in test_report.py). With two seeds it took 126 s of make test beside a busy
-# core (fresh clone, AMD EPYC, 2026-12-02), of which the four runs of seed 2 about a third.
+# the report's ladder, in test_report.py). With two seeds and both probes measured it took 126 s of
+# make test beside a busy core, with one seed and one probe 67 s (fresh clones, AMD EPYC, 2026-12-02).
 TINY_MODELS = ["bow", "lstm"]
 
 
