@@ -17,7 +17,7 @@ localrules:
     all,
     plan,
     aggregate,
-    history_figure,
+    history_figures,
     compute_figure,
     budget,
     scaling,

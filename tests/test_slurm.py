@@ -53,5 +53,5 @@ def test_tiny_dag_on_slurm(request):
     assert "sbatch" in out or "SLURM" in out
     check_outputs(work / "results", {(m, 20, 1) for m in ("bow", "lstm")})
     assert set(re.findall(r"^rule (\w+):", out, re.M)) == {"prepare", "pad", "machine_peak", "xla_probe", "train"}
-    assert {"plan", "aggregate", "history_figure", "report"} <= set(re.findall(r"^local(?:rule|checkpoint) (\w+):", out, re.M))
+    assert {"plan", "aggregate", "history_figures", "report"} <= set(re.findall(r"^local(?:rule|checkpoint) (\w+):", out, re.M))
     shutil.rmtree(work.parent, ignore_errors=True)

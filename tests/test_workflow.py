@@ -70,7 +70,7 @@ def keras_home(tmp_path, cached):
 def test_default_plan_is_the_article_grid(tmp_path):
     counts = job_counts(snakemake(workdir(tmp_path), "-n", env=keras_home(tmp_path, cached=True)).stdout)
     assert counts["train"] == 24 and counts["pad"] == 2 and counts["prepare"] == 1 and counts["xla_probe"] == 6
-    assert counts["history_figure"] == 8 and counts["report"] == 1
+    assert counts["history_figures"] == 1 and counts["report"] == 1
 
 
 def test_lint_is_clean(tmp_path):
