@@ -179,6 +179,8 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
     import subprocess
     import sys
 
+    import psutil
+
     from rnnbench import analysis, report
 
     rng = np.random.default_rng(1)
@@ -210,6 +212,7 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
     monkeypatch.setattr(cores, "LOCKS", tmp_path / "locks")
     monkeypatch.setattr(train, "_recorder", with_busy_core)
     runs = tmp_path / "runs" / "lstm" / "maxlen20"  # the layout load_histories reads
+    others = psutil.cpu_percent(interval=1) / 100 * psutil.cpu_count()  # cores' worth; this test waits
     metrics = fit(padded, runs / "seed1", batch_size=1, threads=1)
     assert len(metrics["fingerprint"]["cpus"].split(",")) == 1
     monkeypatch.setattr(train, "_recorder", original)
@@ -217,9 +220,11 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
     shown = history[["epoch", "seconds", "other_cores"]]
     assert metrics["disturbed_epochs"] == history.loc[history["disturbed"], "epoch"].tolist()
     assert {2, 3} <= set(metrics["disturbed_epochs"]), shown
-    # The child's load ends at its kill. Epoch 4 is named only where a process outside this test took
-    # the core as well (seen once, with two busy processes beside make test: epoch 1 at 0.33 cores).
-    assert history["other_cores"][3] < history["other_cores"][1:3].min(), shown
+    assert history["other_cores"][3] < history["other_cores"][1:3].min(), shown  # the child's load ended
+    # Only the child's epochs, where the machine had a core for this test: with two busy processes
+    # beside make test, one of them took the run's core in epoch 1 as well (0.33 cores), rightly named.
+    if others < 1.5:
+        assert metrics["disturbed_epochs"] == [2, 3], shown
     if 4 not in metrics["disturbed_epochs"]:
         assert metrics["seconds_per_epoch"] == history["seconds"][3]  # the one quiet epoch after the first
     epochs = analysis._epochs(metrics["disturbed_epochs"])
@@ -227,9 +232,8 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
                                         report.load_histories([runs / "seed1" / "history.csv"]))
     assert any(f"during {epochs} of" in w for w in warnings), warnings
 
-    quiet = fit(padded, runs / "seed2", seed=2, batch_size=1, threads=1)
-    warnings = analysis.timing_warnings(pd.DataFrame([dict(quiet, **quiet["fingerprint"])]),
-                                        report.load_histories([runs / "seed2" / "history.csv"]))
-    if metrics["disturbed_epochs"] == [2, 3]:  # nothing outside this test took the core
-        assert quiet["disturbed_epochs"] == []
-        assert not any("Other processes" in w for w in warnings), warnings
+    # A run with no epoch disturbed has no such warning.
+    quiet = report.load_histories([runs / "seed1" / "history.csv"]).assign(disturbed=False)
+    warnings = analysis.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"], disturbed_epochs=[])]),
+                                        quiet)
+    assert not any("Other processes" in w for w in warnings), warnings
