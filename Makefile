@@ -69,7 +69,7 @@ test: setup-dev browser
 # The README's picture: the report of a finished grid (results/report.html), as a browser shows it.
 REPORT ?= results/report.html
 screenshot: setup-dev browser
-	$(PY) -m rnnbench.screenshot $(REPORT) docs/report.png
+	$(PY) -m rnnbench.report.screenshot $(REPORT) docs/report.png
 
 # Random faults against the DAG on tiny data (Ctrl-C, kill -9 of a job, of Snakemake, mid-write),
 # half of them beside a busy core; the same command again; nothing may be lost. 1-2 min a trial.
@@ -90,22 +90,22 @@ bench: setup-dev
 # A regression must show twice: when the first comparison fails, the suite is timed again and
 # each benchmark's better run of the two counts.
 bench-compare: bench
-	$(PY) -m rnnbench.bench $(BASELINE) results/bench/latest.json --spread-file $(SPREAD) || { \
+	$(PY) -m rnnbench.timing.bench $(BASELINE) results/bench/latest.json --spread-file $(SPREAD) || { \
 	  echo "timing the suite again: a regression must show in both runs"; \
 	  $(TIME_SUITE) --benchmark-json=results/bench/again.json && \
-	  $(PY) -m rnnbench.bench $(BASELINE) results/bench/latest.json results/bench/again.json --spread-file $(SPREAD); }
+	  $(PY) -m rnnbench.timing.bench $(BASELINE) results/bench/latest.json results/bench/again.json --spread-file $(SPREAD); }
 
 # This change against a revision (default: the merge-base with main), timed side by side in
 # alternating fresh processes; exit 1 when a benchmark is slower. SET=quick: four benchmarks, ~3 min.
 REF ?=
 SET ?= all
 bench-ab: setup-dev
-	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rnnbench.bench ab --set $(SET) $(if $(REF),--ref $(REF))
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rnnbench.timing.bench ab --set $(SET) $(if $(REF),--ref $(REF))
 
 # False alarms and power of bench-ab on this machine (about 2.5 min a run; see the README).
 CALIBRATION ?= results/bench/calibration
 bench-ab-calibrate: setup-dev
-	$(PY) scripts/ab_calibration.py run $(CALIBRATION)
+	$(PY) -m rnnbench.timing.calibration run $(CALIBRATION)
 
 bench-save: bench
 	cp results/bench/latest.json $(BASELINE)
@@ -115,23 +115,23 @@ bench-save: bench
 bench-spread: setup-dev
 	mkdir -p results/bench
 	for i in 1 2 3; do $(TIME_SUITE) --benchmark-json=results/bench/spread-$$i.json || exit 1; done
-	$(PY) -m rnnbench.bench --spread results/bench/spread-1.json results/bench/spread-2.json \
+	$(PY) -m rnnbench.timing.bench --spread results/bench/spread-1.json results/bench/spread-2.json \
 	  results/bench/spread-3.json --save $(SPREAD)
 
 # The pipeline's own speed, from the last full grid under results/ (prints figures).
 speed:
-	$(PY) -m rnnbench.speed results
+	$(PY) -m rnnbench.timing.speed results
 
 # The article's plain Keras code on the pipeline's padded data: the yardstick for s/epoch.
 MODEL ?= lstm
 MAXLEN ?= 500
 JIT ?= auto
 plain-keras:
-	TF_CPP_MIN_LOG_LEVEL=2 $(PY) scripts/plain_keras.py $$(ls results/data/*/maxlen$(MAXLEN).npz | head -1) \
+	TF_CPP_MIN_LOG_LEVEL=2 $(PY) -m rnnbench.timing.plain_keras $$(ls results/data/*/maxlen$(MAXLEN).npz | head -1) \
 	  --model $(MODEL) --jit $(JIT)
 
 # Where the running workflow stands, in minutes: each run's epoch and time left, and the plan's.
 # RESULTS=results/budget for another config's folder; watch -n 30 make -s progress to follow it.
 RESULTS ?= results
 progress:
-	@$(PY) -m rnnbench.plan $(RESULTS)
+	@$(PY) -m rnnbench.training.progress $(RESULTS)

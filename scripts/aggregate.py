@@ -1,4 +1,5 @@
-from rnnbench import files, summary
+from rnnbench import files
+from rnnbench.results import summary
 from rnnbench.entry import logged
 
 with logged(snakemake.log[0]):

@@ -1,4 +1,5 @@
-from rnnbench import cores, files, measure
+from rnnbench import files
+from rnnbench.training import cores, measure
 from rnnbench.entry import logged
 
 # Measured again, up to three times, while other processes disturb it; the last try is kept and says so.

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from rnnbench import report
+from rnnbench.report import render
 from rnnbench.entry import logged
 
 inp = snakemake.input
@@ -11,7 +11,7 @@ with logged(snakemake.log[0]):
         figures["budget"] = inp.budget_figure
     if "sizes_figure" in inp.keys():
         figures["sizes"] = inp.sizes_figure
-    report.render(inp.runs, inp.by_config, inp.metrics, inp.histories, figures, inp.template, inp.style,
+    render.render(inp.runs, inp.by_config, inp.metrics, inp.histories, figures, inp.template, inp.style,
                   snakemake.output[0], data_meta=inp.data, peak=inp.peak,
                   search_csv=inp.get("search"), budget_csv=inp.get("budget"), plan_path=inp.get("plan"),
                   sizes_csv=inp.get("sizes"), curves_json=inp.get("curves"), tokens_npz=inp.tokens)

@@ -1,4 +1,4 @@
-from rnnbench import train
+from rnnbench.training import train
 from rnnbench.entry import logged
 
 w = snakemake.wildcards

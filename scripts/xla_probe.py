@@ -1,4 +1,5 @@
-from rnnbench import files, probe
+from rnnbench import files
+from rnnbench.training import probe
 from rnnbench.entry import logged
 
 w = snakemake.wildcards

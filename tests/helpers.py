@@ -49,9 +49,9 @@ def write_archive(tree, path):
 
 ARTICLE = ("bow", "simple_rnn", "lstm", "gru")
 ACCURACY = {"bow": 0.87, "simple_rnn": 0.84, "lstm": 0.88, "gru": 0.885,
-            "bigram_bag": 0.892, "cnn": 0.876, "bilstm": 0.884, "transformer": 0.875}
+            "bigram_bag": 0.892, "cnn": 0.876, "bilstm": 0.884, "transformer": 0.875, "tfidf_lr": 0.895, "nbsvm": 0.905}
 EPOCH_SECONDS = {"bow": 1.0, "simple_rnn": 10.0, "lstm": 20.0, "gru": 24.0,
-                 "bigram_bag": 2.0, "cnn": 3.0, "bilstm": 40.0, "transformer": 15.0}
+                 "bigram_bag": 2.0, "cnn": 3.0, "bilstm": 40.0, "transformer": 15.0, "tfidf_lr": 6.0, "nbsvm": 9.0}
 
 
 def write_results(root, models=ARTICLE, maxlens=(500, 1000), seeds=(1, 2, 3), epochs=4, test_samples=25000):
@@ -60,11 +60,17 @@ def write_results(root, models=ARTICLE, maxlens=(500, 1000), seeds=(1, 2, 3), ep
 
     import pandas as pd
 
+    from rnnbench import models as registry
+
+    epochs_of_networks = epochs
+
     rng = random.Random(42)
     metrics_paths, history_paths = [], []
     for model in models:
+        linear = not registry.keras(model)  # one fit, no epochs, no analytic FLOPs
         for maxlen in maxlens:
             for seed in seeds:
+                epochs = 1 if linear else epochs_of_networks
                 run = Path(root) / "runs" / model / f"maxlen{maxlen}" / f"seed{seed}"
                 run.mkdir(parents=True)
                 scale = maxlen / 500 if model not in ("bow", "bigram_bag") else 1
@@ -83,10 +89,11 @@ def write_results(root, models=ARTICLE, maxlens=(500, 1000), seeds=(1, 2, 3), ep
                 metrics = {
                     "model": model, "maxlen": maxlen, "seed": seed, "test_accuracy": acc, "test_loss": 0.3,
                     "test_accuracy_last": acc - 0.02, "test_loss_last": 0.4, "best_val_accuracy": acc + 0.005,
-                    "best_epoch": 2, "epochs": epochs, "fit_seconds": sum(seconds),
-                    "first_epoch_seconds": seconds[0], "seconds_per_epoch": sorted(seconds[1:])[len(seconds) // 2 - 1],
+                    "best_epoch": min(2, epochs), "epochs": epochs, "fit_seconds": sum(seconds),
+                    "first_epoch_seconds": seconds[0], "seconds_per_epoch": (sorted(seconds[1:]) or seconds)[max(0, len(seconds) // 2 - 1)],
                     "seconds_to_best": sum(seconds[:2]), "inference_per_second": 5000 / scale,
-                    "parameters": 328353, "train_flops_per_epoch": 4.9e11 * scale, "gflops_per_second": 20.0,
+                    "parameters": 328353, "train_flops_per_epoch": None if linear else 4.9e11 * scale,
+                    "gflops_per_second": None if linear else 20.0,
                     "peak_rss_mb": 1200.0, "test_samples": test_samples,
                     "fingerprint": {"hostname": "vm", "cpu": "AMD EPYC", "cores": 2, "threads": 2, "gpu": [],
                                     "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "xla": False,
@@ -126,30 +133,34 @@ def write_trials(root, spec):
 def build_report(root, trials=None, **grid):
     """Summaries, figures and the page from fixture results under root (and a search's trials, given
     as write_trials takes them); returns (html, by_config)."""
-    from rnnbench import files, report, search, summary
+    from rnnbench import files, models as registry
+    from rnnbench.report import figures, render
+    from rnnbench.results import budget, summary
 
     metrics, histories = write_results(root, **grid)
     runs = summary.collect(metrics)
     by_config = summary.by_config(runs)
     files.write_csv(root / "summary.csv", runs)
     files.write_csv(root / "by_config.csv", by_config)
-    report.compute_figure(by_config, 4, root / "compute.svg")
-    figures = {"compute": root / "compute.svg"}
-    frame = report.load_histories(histories)
+    figures.compute_figure(by_config, 4, root / "compute.svg")
+    images = {"compute": root / "compute.svg"}
+    frame = render.load_histories(histories)
     for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
+        if not registry.keras(model):  # a linear model: one fit, no training curves
+            continue
         path = root / f"history-{model}-{maxlen}.svg"
-        report.history_figure(frame, model, maxlen, path)
-        figures[f"history-{model}-{maxlen}"] = path
+        figures.history_figure(frame, model, maxlen, path)
+        images[f"history-{model}-{maxlen}"] = path
     tables = {}
     if trials:
-        found = search.collect(write_trials(root, trials))
-        curve = search.curves(found)
+        found = budget.collect(write_trials(root, trials))
+        curve = budget.curves(found)
         files.write_csv(root / "search.csv", found)
         files.write_csv(root / "budget.csv", curve)
-        report.budget_figure(curve, runs, "converge", root / "budget.svg")
-        figures["budget"] = root / "budget.svg"
+        figures.budget_figure(curve, runs, "converge", root / "budget.svg")
+        images["budget"] = root / "budget.svg"
         tables = {"search_csv": root / "search.csv", "budget_csv": root / "budget.csv"}
-    html = report.render(root / "summary.csv", root / "by_config.csv", metrics, histories, figures,
+    html = render.render(root / "summary.csv", root / "by_config.csv", metrics, histories, images,
                          ROOT / "report" / "report.html.j2", ROOT / "report" / "style.css", root / "report.html",
                          **tables)
     return html, by_config
@@ -162,7 +173,7 @@ def give_machine(work, models, maxlens, threads=1, xla=False, peak=True):
     uninterrupted run measure them for real."""
     import json
 
-    from rnnbench import probe
+    from rnnbench.training import probe
 
     machine = Path(work) / "results" / "machine"
     folder = machine / f"xla-{probe.machine_key(threads)}"

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from rnnbench import bench
+from rnnbench.timing import bench
 
 
 def write(path, medians):

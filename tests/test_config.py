@@ -14,7 +14,7 @@ DEFAULTS = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 
 def test_defaults_are_the_article():
     assert config.check(copy.deepcopy(DEFAULTS), SCHEMA) == DEFAULTS
-    assert DEFAULTS["models"] == ["bow", "simple_rnn", "lstm", "gru"] and DEFAULTS["maxlens"] == [500, 1000]
+    assert DEFAULTS["models"] == ["bow", "simple_rnn", "lstm", "gru", "tfidf_lr", "nbsvm"] and DEFAULTS["maxlens"] == [500, 1000]
     assert (DEFAULTS["num_words"], DEFAULTS["embedding"], DEFAULTS["units"], DEFAULTS["epochs"],
             DEFAULTS["batch_size"], DEFAULTS["optimizer"], DEFAULTS["validation_split"],
             DEFAULTS["truncating"]) == (10000, 32, 32, 10, 128, "rmsprop", 0.2, "pre")
@@ -35,7 +35,7 @@ def test_a_search_given_on_the_command_line_is_read_with_numbers_and_the_default
 @pytest.mark.parametrize("change, words", [
     ({"modles": ["lstm"]}, "unknown config key 'modles'"),
     ({"epochs": "ten"}, "config epochs"),
-    ({"models": ["lstm", "lstmm"]}, "choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
+    ({"models": ["lstm", "lstmm"]}, "choose from bow, bigram_bag, tfidf_lr, nbsvm, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
     ({"maxlens": [0]}, "config maxlens[0]"),
     ({"maxlens": [2.5]}, "config maxlens[0]"),
     ({"models": []}, "config models is empty"),

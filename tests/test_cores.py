@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from rnnbench import cores, measure
+from rnnbench.training import cores, measure
 
 pytestmark = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
 
-HOLD = "import sys, time; from pathlib import Path; from rnnbench import cores; " \
+HOLD = "import sys, time; from pathlib import Path; from rnnbench.training import cores; " \
        "print(cores.claim(1, Path(sys.argv[1])), flush=True); time.sleep(60)"
 
 

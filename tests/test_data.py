@@ -2,72 +2,73 @@ import numpy as np
 import pytest
 
 from helpers import write_archive
-from rnnbench import RnnbenchError, data
+from rnnbench import RnnbenchError
+from rnnbench.data import aclimdb, padding, sources, tokens
 
 
 def test_tokenize_drops_html_breaks_and_case():
-    assert data.tokenize("Great film.<br /><br />It's GOOD!") == ["great", "film", "it's", "good"]
+    assert tokens.tokenize("Great film.<br /><br />It's GOOD!") == ["great", "film", "it's", "good"]
 
 
 def test_vocabulary_ranks_by_frequency_and_reserves_ids():
-    vocab = data.build_vocabulary([["b", "a", "b"], ["c", "b", "a"]], num_words=6)
+    vocab = tokens.build_vocabulary([["b", "a", "b"], ["c", "b", "a"]], num_words=6)
     assert vocab == {"b": 4, "a": 5}  # ids 0-3 reserved; id 6 ('c') is not below num_words
-    assert data.encode(["a", "c", "b"], vocab) == [data.START, 5, data.OOV, 4]
+    assert tokens.encode(["a", "c", "b"], vocab) == [tokens.START, 5, tokens.OOV, 4]
 
 
 def test_directory_and_archive_read_the_same(aclimdb_tree, aclimdb_archive):
-    tree, _ = data.load_aclimdb(aclimdb_tree, num_words=20)
-    archive, meta = data.load_aclimdb(aclimdb_archive, num_words=20)
+    tree, _ = aclimdb.load_aclimdb(aclimdb_tree, num_words=20)
+    archive, meta = aclimdb.load_aclimdb(aclimdb_archive, num_words=20)
     assert meta["invalid_utf8"] == 0
-    for split in data.SPLITS:
+    for split in tokens.SPLITS:
         assert len(tree[split][0]) == 24
         assert [list(s) for s in tree[split][0]] == [list(s) for s in archive[split][0]]
         np.testing.assert_array_equal(tree[split][1], archive[split][1])
 
 
 def test_training_set_is_shuffled_so_the_validation_split_holds_both_classes(aclimdb_tree):
-    loaded, _ = data.load_aclimdb(aclimdb_tree, num_words=20)
+    loaded, _ = aclimdb.load_aclimdb(aclimdb_tree, num_words=20)
     labels = loaded["train"][1]
     assert labels.mean() == 0.5
     tail = labels[-len(labels) // 5:]  # what validation_split=0.2 takes
     assert 0 < tail.mean() < 1
-    assert all(s[0] == data.START and max(s) < 20 for s in loaded["train"][0])
+    assert all(s[0] == tokens.START and max(s) < 20 for s in loaded["train"][0])
 
 
 def test_invalid_utf8_is_replaced_and_counted_and_empty_review_kept(aclimdb_tree):
     (aclimdb_tree / "train" / "pos" / "0_9.txt").write_bytes(b"great \xff\xfe movie")
     (aclimdb_tree / "test" / "neg" / "0_1.txt").write_bytes(b"")
-    loaded, meta = data.load_aclimdb(aclimdb_tree, num_words=50)
+    loaded, meta = aclimdb.load_aclimdb(aclimdb_tree, num_words=50)
     assert meta["invalid_utf8"] == 1
-    assert [data.START] in [list(s) for s in loaded["test"][0]]
+    assert [tokens.START] in [list(s) for s in loaded["test"][0]]
 
 
 def test_token_file_round_trip(tmp_path, aclimdb_tree):
-    loaded, _ = data.load_aclimdb(aclimdb_tree, num_words=20)
-    data.save_tokens(tmp_path / "t.npz", loaded)
-    back = data.load_tokens(tmp_path / "t.npz")
-    for split in data.SPLITS:
+    loaded, _ = aclimdb.load_aclimdb(aclimdb_tree, num_words=20)
+    tokens.save_tokens(tmp_path / "t.npz", loaded)
+    back = tokens.load_tokens(tmp_path / "t.npz")
+    for split in tokens.SPLITS:
         assert [list(s) for s in back[split][0]] == [list(s) for s in loaded[split][0]]
         np.testing.assert_array_equal(back[split][1], loaded[split][1])
 
 
 def test_pre_truncation_keeps_the_last_tokens_and_pads_in_front():
-    padded = data.pad([[1, 2, 3, 4, 5], [7, 8]], maxlen=3)
+    padded = padding.pad([[1, 2, 3, 4, 5], [7, 8]], maxlen=3)
     np.testing.assert_array_equal(padded, [[3, 4, 5], [0, 7, 8]])
-    np.testing.assert_array_equal(data.pad([[1, 2, 3, 4, 5], [7, 8]], 3, "post", "post"), [[1, 2, 3], [7, 8, 0]])
-    assert data.pad([[]], maxlen=2).tolist() == [[0, 0]]
+    np.testing.assert_array_equal(padding.pad([[1, 2, 3, 4, 5], [7, 8]], 3, "post", "post"), [[1, 2, 3], [7, 8, 0]])
+    assert padding.pad([[]], maxlen=2).tolist() == [[0, 0]]
 
 
-@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("side", ["pre", "post"])
 @pytest.mark.parametrize("truncating", ["pre", "post"])
-def test_padding_is_keras_pad_sequences(padding, truncating):
+def test_padding_is_keras_pad_sequences(side, truncating):
     from keras.utils import pad_sequences
 
     rng = np.random.default_rng(0)
     sequences = [rng.integers(1, 10000, size=n).astype("int32") for n in [0, 1, 7, 20, 21, 500, 3]]
     for maxlen in (1, 20, 600):
-        expected = pad_sequences(sequences, maxlen=maxlen, padding=padding, truncating=truncating, dtype="int32")
-        got = data.pad(sequences, maxlen, padding, truncating)
+        expected = pad_sequences(sequences, maxlen=maxlen, padding=side, truncating=truncating, dtype="int32")
+        got = padding.pad(sequences, maxlen, side, truncating)
         assert got.dtype == expected.dtype and np.array_equal(got, expected)
 
 
@@ -86,37 +87,37 @@ def test_bad_sources_fail_with_one_line(tmp_path, aclimdb_tree, aclimdb_archive,
     if layout == "empty_class":
         shutil.rmtree(aclimdb_tree / "train" / "neg")
         (aclimdb_tree / "train" / "neg").mkdir()
-    for check in (lambda: data.load_aclimdb(path, num_words=20), lambda: data.check_aclimdb(path)):
+    for check in (lambda: aclimdb.load_aclimdb(path, num_words=20), lambda: aclimdb.check_aclimdb(path)):
         with pytest.raises(RnnbenchError) as err:
             check()
         assert "\n" not in str(err.value) and str(path) in str(err.value)
 
 
 def test_prepared_data_is_named_by_the_content_it_was_made_from(tmp_path, aclimdb_tree, aclimdb_archive):
-    name = data.data_name("aclimdb", aclimdb_archive, 100)
-    assert name == f"aclimdb-{data.source_digest('aclimdb', aclimdb_archive)[:12]}-w100"
-    assert data.data_name("aclimdb", aclimdb_archive, 100) == name, "same bytes, same name"
+    name = sources.data_name("aclimdb", aclimdb_archive, 100)
+    assert name == f"aclimdb-{sources.source_digest('aclimdb', aclimdb_archive)[:12]}-w100"
+    assert sources.data_name("aclimdb", aclimdb_archive, 100) == name, "same bytes, same name"
     (aclimdb_tree / "test" / "pos" / "0_8.txt").write_text("changed review")
     write_archive(aclimdb_tree, aclimdb_archive)
-    assert data.data_name("aclimdb", aclimdb_archive, 100) != name, "changed archive at the same path"
-    tree_name = data.data_name("aclimdb", aclimdb_tree, 100)
-    assert tree_name == data.data_name("aclimdb", aclimdb_tree, 100) != data.data_name("aclimdb", aclimdb_tree, 200)
+    assert sources.data_name("aclimdb", aclimdb_archive, 100) != name, "changed archive at the same path"
+    tree_name = sources.data_name("aclimdb", aclimdb_tree, 100)
+    assert tree_name == sources.data_name("aclimdb", aclimdb_tree, 100) != sources.data_name("aclimdb", aclimdb_tree, 200)
     (aclimdb_tree / "test" / "pos" / "0_8.txt").write_text("changed again, longer")
-    assert data.data_name("aclimdb", aclimdb_tree, 100) != tree_name, "changed directory"
-    assert data.check_aclimdb(aclimdb_archive)[("train", "pos")] == 12
+    assert sources.data_name("aclimdb", aclimdb_tree, 100) != tree_name, "changed directory"
+    assert aclimdb.check_aclimdb(aclimdb_archive)[("train", "pos")] == 12
 
 
 def test_keras_source_offline_is_noticed_before_any_job(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     for proxy in ("https_proxy", "HTTPS_PROXY"):
         monkeypatch.delenv(proxy, raising=False)
-    monkeypatch.setattr(data, "KERAS_URL", ("127.0.0.1", 9))  # nothing listens: as offline
+    monkeypatch.setattr(aclimdb, "KERAS_URL", ("127.0.0.1", 9))  # nothing listens: as offline
     with pytest.raises(RnnbenchError, match="cannot be reached.*source=aclimdb") as err:
-        data.check_keras()
+        aclimdb.check_keras()
     assert "\n" not in str(err.value)
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "imdb.npz").write_bytes(b"")
-    data.check_keras()  # cached: no network needed
+    aclimdb.check_keras()  # cached: no network needed
 
 
 def test_keras_source_through_its_real_loader(tmp_path, monkeypatch):
@@ -128,9 +129,9 @@ def test_keras_source_through_its_real_loader(tmp_path, monkeypatch):
     npz = tmp_path / "imdb.npz"
     np.savez(npz, x_train=seqs(10), y_train=np.arange(10) % 2, x_test=seqs(6), y_test=np.arange(6) % 2)
     monkeypatch.setattr(keras_imdb, "get_file", lambda *a, **k: str(npz))
-    loaded, _ = data.load_keras(num_words=20)
+    loaded, _ = aclimdb.load_keras(num_words=20)
     assert len(loaded["train"][0]) == 10 and len(loaded["test"][0]) == 6
-    assert all(s[0] == data.START and max(s) < 20 for s in loaded["train"][0])
+    assert all(s[0] == tokens.START and max(s) < 20 for s in loaded["train"][0])
 
 
 def test_keras_source_offline_says_how_to_use_aclimdb(monkeypatch):
@@ -141,7 +142,7 @@ def test_keras_source_offline_says_how_to_use_aclimdb(monkeypatch):
 
     monkeypatch.setattr(keras_imdb, "get_file", offline)
     with pytest.raises(RnnbenchError, match="source=aclimdb"):
-        data.load_keras(num_words=20)
+        aclimdb.load_keras(num_words=20)
 
 
 def test_atomic_write_leaves_nothing_when_it_fails(tmp_path):

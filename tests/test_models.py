@@ -1,15 +1,16 @@
 import pytest
 
 from rnnbench import RnnbenchError, models
+from rnnbench.training import networks
 
 SHAPE = dict(num_words=10000, maxlen=500, embedding=32, units=32)
 
 
-@pytest.mark.parametrize("name", list(models.MODELS))
+@pytest.mark.parametrize("name", [m for m in models.MODELS if models.keras(m)])
 @pytest.mark.parametrize("classes", [2, 5])
 def test_parameter_count_matches_keras(name, classes):
     """Two classes: the article's one sigmoid unit; more: a softmax over them."""
-    net = models.build(name, **SHAPE, classes=classes)
+    net = networks.build(name, **SHAPE, classes=classes)
     assert net.count_params() == models.parameter_count(name, **SHAPE, classes=classes)
     assert net.output_shape == (None, 1 if classes == 2 else classes)
     assert models.loss(classes) == ("binary_crossentropy" if classes == 2 else "sparse_categorical_crossentropy")
@@ -48,7 +49,7 @@ def test_flops_of_the_added_models():
 def test_bigram_bag_ignores_padding():
     import numpy as np
 
-    net = models.build("bigram_bag", num_words=100, maxlen=12, embedding=8, units=8)
+    net = networks.build("bigram_bag", num_words=100, maxlen=12, embedding=8, units=8)
     review = [5, 17, 42, 9]
     short = np.array([[0] * 8 + review], dtype="int32")
     other = np.array([[0] * 2 + [0] * 6 + review], dtype="int32")
@@ -58,11 +59,11 @@ def test_bigram_bag_ignores_padding():
 
 
 def test_cnn_needs_reviews_long_enough_for_its_convolutions():
-    models.build("cnn", num_words=100, maxlen=41, embedding=8, units=8)
+    networks.build("cnn", num_words=100, maxlen=41, embedding=8, units=8)
     with pytest.raises(RnnbenchError, match="cnn needs maxlen of at least 41, not 40"):
-        models.build("cnn", num_words=100, maxlen=40, embedding=8, units=8)
+        networks.build("cnn", num_words=100, maxlen=40, embedding=8, units=8)
 
 
 def test_unknown_model_names_the_choices():
-    with pytest.raises(RnnbenchError, match="choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"):
+    with pytest.raises(RnnbenchError, match="choose from bow, bigram_bag, tfidf_lr, nbsvm, cnn, simple_rnn, lstm, gru, bilstm, transformer"):
         models.spec("lstmm")

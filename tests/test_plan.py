@@ -1,4 +1,4 @@
-"""The cost model, the schedule it asks for, the progress and the comparison (rnnbench/plan.py)."""
+"""The cost model, the schedule it asks for, the progress and the comparison (rnnbench/training/plan.py)."""
 
 import json
 import re
@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from rnnbench import files, plan
+from rnnbench import files
+from rnnbench.results import estimate
+from rnnbench.training import plan, progress
 
 GRID = {"num_words": 10000, "embedding": 32, "units": 32, "batch_size": 128, "optimizer": "rmsprop",
         "jit_compile": "auto", "threads": 1, "schedule": "article"}
@@ -74,37 +76,37 @@ def test_progress_falls_as_epochs_complete(tmp_path):
     shapes = [("lstm", 500)]
     made = plan.build(jobs(tmp_path, shapes), steps(shapes), REVIEWS, GRID, slots=1, startup=5.0, cpu="x", now=0.0)
     first, second = made["jobs"]
-    lines, before = plan.progress(made, now=0.0)
+    lines, before = progress.progress(made, now=0.0)
     assert lines[0] == "2 runs: 0 done, 0 in progress, 2 to start"
     assert before == pytest.approx(first["expected_seconds"] + second["expected_seconds"])
     (tmp_path / "lstm" / "maxlen500" / "seed1" / ".resume").mkdir(parents=True)  # the job has started
-    lines, started = plan.progress(made, now=0.0)
+    lines, started = progress.progress(made, now=0.0)
     assert "1 in progress, 1 to start" in lines[0] and "starting" in lines[1] and started == before
     left = []
     for epoch in range(1, 4):
-        files.write_json(first["folder"] + "/" + plan.STATE, [{"epoch": e, "seconds": 8.0} for e in range(1, epoch + 1)])
-        lines, wall = plan.progress(made, now=0.0)
+        files.write_json(first["folder"] + "/" + progress.STATE, [{"epoch": e, "seconds": 8.0} for e in range(1, epoch + 1)])
+        lines, wall = progress.progress(made, now=0.0)
         assert f"epoch {epoch}/10" in lines[1] and "1 in progress" in lines[0]
         left.append(wall)
     assert left[0] > left[1] > left[2]
     assert left[0] - left[1] == pytest.approx(8.0)  # an epoch of the measured 8 s less
     files.write_json(first["folder"] + "/metrics.json", {})
-    lines, wall = plan.progress(made, now=0.0)
+    lines, wall = progress.progress(made, now=0.0)
     assert lines[0] == "2 runs: 1 done, 0 in progress, 1 to start"
     assert wall == pytest.approx(second["expected_seconds"])
-    assert plan.update(made, now=0.0)["jobs"][0]["done"]
+    assert progress.update(made, now=0.0)["jobs"][0]["done"]
 
 
 def test_expected_against_measured_from_the_benchmark_files(tmp_path):
     shapes = [("bow", 500), ("lstm", 500)]
     made = plan.build(jobs(tmp_path, shapes), steps(shapes), REVIEWS, GRID, slots=2, startup=5.0, cpu="x")
     out = tmp_path / "results"
-    assert plan.compare(made, plan.measured(made, out)) is None
+    assert estimate.compare(made, estimate.measured(made, out)) is None
     for job in made["jobs"]:
-        path = plan.benchmark_path(out, job)
+        path = estimate.benchmark_path(out, job)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"s\th:m:s\n{2 * job['expected_seconds']}\t0:00:10\n")
-    found = plan.compare(made, plan.measured(made, out))
+    found = estimate.compare(made, estimate.measured(made, out))
     assert found["runs"] == found["planned"] == 4
     assert list(found["by_config"]["error"]) == pytest.approx([-0.5, -0.5])
     assert found["measured_jobs"] == pytest.approx(2 * found["expected_jobs"])
@@ -120,5 +122,5 @@ def test_steps_come_from_the_probe_where_there_is_one(tmp_path):
 
 
 def test_progress_without_a_plan_says_where_it_looks(tmp_path, capsys):
-    assert plan.main([str(tmp_path)]) == 1
+    assert progress.main([str(tmp_path)]) == 1
     assert f"no plan at {tmp_path}/plan.json" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 import json
 
-from rnnbench import probe
+from rnnbench.training import probe
 
 CFG = dict(num_words=60, embedding=8, units=8, batch_size=8, optimizer="rmsprop")
 

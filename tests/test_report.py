@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT, build_report as build, write_results
-from rnnbench import analysis, report, screenshot, summary
+from rnnbench.report import about, comparison, figures, render, screenshot
+from rnnbench.results import conditions, summary, text, verdict
+from rnnbench import models
 from rnnbench.models import MODELS
 
 CHROMIUM = screenshot.chromium()
@@ -38,9 +40,10 @@ def test_full_grid_report(tmp_path):
     page = Page(html)
     assert list(page.text) == ["verdict", "table", "compute", "price", "curves", "claims", "method"]
     for model, maxlen in zip(by_config["model"], by_config["maxlen"]):
-        label = analysis.name(model, maxlen)
+        label = text.name(model, maxlen)
         assert MODELS[model].label in page.text["table"]
-        assert any(f"{MODELS[model].label} at maxlen {maxlen}" in a.get("alt", "") for _, a in page.images)
+        assert any(f"{MODELS[model].label} at maxlen {maxlen}" in a.get("alt", "") for _, a in page.images) \
+            or not models.keras(model)  # a linear model has no training curves
         assert MODELS[model].label in page.text["claims"] and f"maxlen {maxlen}" in page.text["claims"], label
     assert re.search(r"\d ± \d", page.text["table"])  # three seeds: intervals shown
     assert "holds" in page.text["claims"]
@@ -58,19 +61,20 @@ def test_partial_grid_one_seed(tmp_path):
     assert len(page.images) == 3  # compute figure, two curve figures: none empty
 
 
-def test_all_eight_models(tmp_path):
+def test_every_model_of_the_registry(tmp_path):
     """The added models take part in every section: families, the cheapest configuration as accurate
     as the best, their steps in price, and the two claims about them."""
     html, by_config = build(tmp_path, models=tuple(MODELS))
     page = Page(html)
-    for family in ("bag", "convolution", "recurrent", "attention"):
+    for family in ("bag", "linear", "convolution", "recurrent", "attention"):
         assert family in page.text["table"]
     assert "bag-of-words@500 → 1D convnet@500" in page.text["price"]
     assert "LSTM@1000 → bidirectional LSTM@1000" in page.text["price"]
     assert "bag of bigrams is at least as accurate as the best sequence model at maxlen 500" in page.text["claims"]
     assert "a 1D convnet is as accurate as LSTM for a fraction of its time at maxlen 1000" in page.text["claims"]
     assert "Not in these results" not in page.text["verdict"]
-    assert len(page.images) == 1 + len(by_config)
+    assert len(page.images) == 1 + sum(models.keras(m) for m in by_config["model"])  # linear: no training curves
+    assert "not counted" in page.text["table"]  # a solver's FLOPs
 
 
 def test_verdict_names_the_cheapest_configuration_as_accurate_as_the_best(tmp_path):
@@ -78,12 +82,12 @@ def test_verdict_names_the_cheapest_configuration_as_accurate_as_the_best(tmp_pa
     lstm, bag = runs["model"] == "lstm", runs["model"] == "bigram_bag"
     runs.loc[lstm, "test_accuracy"], runs.loc[lstm, "fit_seconds"] = [0.88, 0.89, 0.90], 1000.0
     runs.loc[bag, "test_accuracy"], runs.loc[bag, "fit_seconds"] = [0.875, 0.885, 0.895], 50.0
-    text = " ".join(analysis.verdict(runs, summary.by_config(runs)))
-    assert "bag of bigrams@500 is as accurate as the best, within its 95% interval" in text
-    assert "for 1/20 of its training time" in text
+    said = " ".join(verdict.verdict(runs, summary.by_config(runs)))
+    assert "bag of bigrams@500 is as accurate as the best, within its 95% interval" in said
+    assert "for 1/20 of its training time" in said
     runs.loc[bag, "fit_seconds"] = 800.0  # close in time too: a share, not "1/1"
-    text = " ".join(analysis.verdict(runs, summary.by_config(runs)))
-    assert "for 80% of its training time" in text
+    said = " ".join(verdict.verdict(runs, summary.by_config(runs)))
+    assert "for 80% of its training time" in said
 
 
 def test_small_test_set_and_no_ladder(tmp_path):
@@ -100,7 +104,7 @@ def test_narrow_log_axis_labels_do_not_overlap():
     fig, ax = plt.subplots(figsize=(6, 4))
     values = [1.4e10, 1.9e10]  # less than a decade: matplotlib would label every minor tick
     ax.plot(values, [0.8, 0.9], "o")
-    report.log_axis(ax, values)
+    figures.log_axis(ax, values)
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in ax.get_xticklabels(minor=False) + ax.get_xticklabels(minor=True)
              if t.get_text() and t.get_visible() and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
@@ -112,7 +116,7 @@ def test_narrow_log_axis_labels_do_not_overlap():
 def test_verdict_numbers_come_from_the_runs(tmp_path):
     write = write_results(tmp_path)
     runs = summary.collect(write[0])
-    s = analysis.step(runs, ("simple_rnn", 500), ("lstm", 500))
+    s = verdict.step(runs, ("simple_rnn", 500), ("lstm", 500))
     lstm, rnn = (runs[(runs.model == m) & (runs.maxlen == 500)] for m in ("lstm", "simple_rnn"))
     assert s.gain == pytest.approx(100 * (lstm.test_accuracy.mean() - rnn.test_accuracy.mean()))
     assert s.multiple == pytest.approx(lstm.fit_seconds.mean() / rnn.fit_seconds.mean())
@@ -120,11 +124,11 @@ def test_verdict_numbers_come_from_the_runs(tmp_path):
 
 
 def test_a_gain_that_rounds_to_zero_reads_as_equal():
-    step = lambda gain: analysis.Step(("bow", 500), ("lstm", 500), gain, gain - 1, gain + 1, 100.0, 20.0)
-    assert analysis._buys(step(0.04)).startswith("is as accurate (under 0.05 points apart) for 20.0×")
-    assert analysis._buys(step(-0.04)).startswith("is as accurate")
-    assert analysis._buys(step(-0.06)).startswith("loses 0.1 points")
-    assert analysis._buys(step(1.5)).startswith("gains 1.5 points")
+    step = lambda gain: verdict.Step(("bow", 500), ("lstm", 500), gain, gain - 1, gain + 1, 100.0, 20.0)
+    assert verdict._buys(step(0.04)).startswith("is as accurate (under 0.05 points apart) for 20.0×")
+    assert verdict._buys(step(-0.04)).startswith("is as accurate")
+    assert verdict._buys(step(-0.06)).startswith("loses 0.1 points")
+    assert verdict._buys(step(1.5)).startswith("gains 1.5 points")
 
 
 def test_peak_sits_beside_achieved_throughput(tmp_path):
@@ -135,10 +139,10 @@ def test_peak_sits_beside_achieved_throughput(tmp_path):
     peak = tmp_path / "peak.json"
     peak.write_text(json.dumps({"gflops_per_second": 200.0, "size": 2048, "repeats": 10, "threads": 2,
                                 "hostname": "vm"}))
-    rows = report.table_rows(by_config, 200.0)
+    rows = comparison.table_rows(by_config, 200.0)
     assert rows[0]["cells"][10][1] == "10.0"  # 20 GFLOP/s achieved of 200
     metrics = sorted(tmp_path.glob("runs/*/*/*/metrics.json"))
-    page = report.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
+    page = render.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
                          sorted(tmp_path.glob("runs/*/*/*/history.csv")),
                          {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
                          ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
@@ -147,7 +151,7 @@ def test_peak_sits_beside_achieved_throughput(tmp_path):
     assert "each run on all the cores it was given" in page
     peak.write_text(json.dumps({"gflops_per_second": 120.0, "size": 2048, "repeats": 10, "threads": 2,
                                 "hostname": "vm", "other_cores": 0.9, "disturbed": True, "attempts": 3}))
-    page = report.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
+    page = render.render(tmp_path / "summary.csv", tmp_path / "by_config.csv", metrics,
                          sorted(tmp_path.glob("runs/*/*/*/history.csv")),
                          {"compute": tmp_path / "compute.svg", "history-lstm-500": tmp_path / "history-lstm-500.svg"}, ROOT / "report" / "report.html.j2",
                          ROOT / "report" / "style.css", tmp_path / "page.html", peak=peak)
@@ -157,23 +161,23 @@ def test_peak_sits_beside_achieved_throughput(tmp_path):
 def test_timing_warnings(tmp_path):
     metrics, histories = write_results(tmp_path, models=("lstm",), maxlens=(500,), seeds=(1, 2))
     runs = summary.collect(metrics)
-    frame = report.load_histories(histories)
-    assert analysis.timing_warnings(runs, frame) == []
+    frame = render.load_histories(histories)
+    assert conditions.timing_warnings(runs, frame) == []
     runs.loc[1, "started"] = runs.loc[0, "started"]          # overlapping
     runs.loc[1, "cpu"] = "Intel Xeon"                         # other hardware
     runs.loc[0, "load_end"] = 5.0                             # busy machine
     frame.loc[2, "seconds"] = 60.0                            # one slow epoch
-    text = " ".join(analysis.timing_warnings(runs, frame))
+    said = " ".join(conditions.timing_warnings(runs, frame))
     for words in ("overlapped", "different hardware", "load average", "Epoch times varied"):
-        assert words in text
+        assert words in said
     # Runs pinned to cores of their own may overlap; on a shared core they may not.
     runs["cpus"] = ["0", "1"]
-    assert "overlapped" not in " ".join(analysis.timing_warnings(runs, frame))
+    assert "overlapped" not in " ".join(conditions.timing_warnings(runs, frame))
     runs["cpus"] = ["0", "0,1"]
-    assert "overlapped" in " ".join(analysis.timing_warnings(runs, frame))
+    assert "overlapped" in " ".join(conditions.timing_warnings(runs, frame))
     # Runs that account their own cores per epoch (/proc/stat) are not judged by the load average.
     frame["disturbed"] = False
-    assert "load average" not in " ".join(analysis.timing_warnings(runs, frame))
+    assert "load average" not in " ".join(conditions.timing_warnings(runs, frame))
 
 
 def test_too_few_seeds_name_no_winner_and_intervals_stay_inside_0_100(tmp_path):
@@ -184,42 +188,42 @@ def test_too_few_seeds_name_no_winner_and_intervals_stay_inside_0_100(tmp_path):
         runs.loc[runs["model"] == model, "test_accuracy"] = accuracies  # the tiny run of the issue: 50-61%
     by_config = summary.by_config(runs)
     assert 100 * by_config["test_accuracy_ci95"].max() > 100  # the case of the issue
-    verdict = " ".join(analysis.verdict(runs, by_config))
-    assert "With 2 seeds the models cannot be told apart" in verdict and "is the most accurate" not in verdict
-    assert re.search(r"About \d+ seeds per configuration would tell", verdict) or "not tell" in verdict
-    texts = [row["cells"][0][1] for row in report.table_rows(by_config)]
-    for text in texts:
-        numbers = [float(x) for x in re.findall(r"-?\d+\.\d", text)]
-        if "[" in text:
-            assert 0 <= numbers[1] <= numbers[0] <= numbers[2] <= 100, text
+    said = " ".join(verdict.verdict(runs, by_config))
+    assert "With 2 seeds the models cannot be told apart" in said and "is the most accurate" not in said
+    assert re.search(r"About \d+ seeds per configuration would tell", said) or "not tell" in said
+    texts = [row["cells"][0][1] for row in comparison.table_rows(by_config)]
+    for cell in texts:
+        numbers = [float(x) for x in re.findall(r"-?\d+\.\d", cell)]
+        if "[" in cell:
+            assert 0 <= numbers[1] <= numbers[0] <= numbers[2] <= 100, cell
     assert any("[" in t for t in texts) and any("±" in t for t in texts)
     # The default grid's kind of spread still names its winner.
     runs.loc[runs["model"] == "transformer", "test_accuracy"] = [0.91, 0.912]
-    verdict = " ".join(analysis.verdict(runs, summary.by_config(runs)))
-    assert "cannot be told apart" not in verdict and "Transformer@200 is the most accurate" in verdict
+    said = " ".join(verdict.verdict(runs, summary.by_config(runs)))
+    assert "cannot be told apart" not in said and "Transformer@200 is the most accurate" in said
 
 
 def test_seeds_to_separate_follows_student_t():
     from scipy import stats
 
     runs = pd.DataFrame({"model": ["a", "a", "b", "b"], "maxlen": [1] * 4, "test_accuracy": [0.80, 0.82, 0.85, 0.87]})
-    n = analysis.seeds_to_separate(runs, 0.05)  # pooled sd 0.01414
+    n = verdict.seeds_to_separate(runs, 0.05)  # pooled sd 0.01414
     t = lambda n: stats.t.ppf(0.975, 2 * n - 2) * 0.02 / 2 ** 0.5 * (2 / n) ** 0.5
     assert t(n) < 0.05 <= t(n - 1) if n > 2 else t(n) < 0.05
-    assert analysis.seeds_to_separate(runs, 0.0) is None
+    assert verdict.seeds_to_separate(runs, 0.0) is None
 
 
 def test_thread_counts_read_as_words():
-    assert report.threads([1]) == "1 thread" and report.threads([2]) == "2 threads"
-    assert report.threads([1, 2]) == "1, 2 threads"
+    assert about.threads([1]) == "1 thread" and about.threads([2]) == "2 threads"
+    assert about.threads([1, 2]) == "1, 2 threads"
 
 
 def test_the_page_says_what_a_time_means():
     fp = lambda cpus: pd.DataFrame({"cpus": cpus, "cores": [2] * len(cpus)})
-    assert report.placement(fp(["0", "1"])).startswith("each run pinned to cores of its own")
-    assert report.placement(fp(["0,1", "0,1"])).startswith("each run on all the cores")
-    assert report.placement(fp(["0", "0,1"])).startswith("mixed: 1 of 2 runs pinned")
-    assert report.placement(pd.DataFrame({"cores": [2]})).startswith("each run on all the cores")  # older runs
+    assert about.placement(fp(["0", "1"])).startswith("each run pinned to cores of its own")
+    assert about.placement(fp(["0,1", "0,1"])).startswith("each run on all the cores")
+    assert about.placement(fp(["0", "0,1"])).startswith("mixed: 1 of 2 runs pinned")
+    assert about.placement(pd.DataFrame({"cores": [2]})).startswith("each run on all the cores")  # older runs
 
 
 @pytest.mark.e2e
@@ -228,7 +232,7 @@ def test_the_page_says_what_a_time_means():
 def test_report_in_headless_chromium(tmp_path):
     from PIL import Image
 
-    build(tmp_path, models=tuple(MODELS))  # all eight: legend, colours and table at their widest
+    build(tmp_path, models=tuple(MODELS))  # every model: legend, colours and table at their widest
     errors = []
     with screenshot.browser_page() as page:
         page.on("pageerror", lambda err: errors.append(str(err)))
@@ -251,7 +255,6 @@ def test_report_in_headless_chromium(tmp_path):
     with Image.open(tmp_path / "report.png") as picture:
         assert picture.size == (screenshot.WIDTH, screenshot.HEIGHT) and len(picture.getcolors(256)) > 8
     assert (tmp_path / "report.png").stat().st_size < 250_000
-
 
 
 def test_the_budget_section_and_its_verdict_sentence(tmp_path):
@@ -278,8 +281,8 @@ def test_without_a_search_the_report_has_no_budget_section(tmp_path):
 
 
 def test_chance_is_the_share_of_the_most_common_test_label():
-    assert report.chance({"test": {"counts": [10, 30, 60]}}) == 0.6
-    assert report.chance({"test": {"reviews": 25000, "positive": 12500}}) == 0.5  # data prepared before counts
-    assert report.task({"source": "table", "path": "/x/tickets.csv", "classes": ["a", "b", "c"]}) == (
+    assert about.chance({"test": {"counts": [10, 30, 60]}}) == 0.6
+    assert about.chance({"test": {"reviews": 25000, "positive": 12500}}) == 0.5  # data prepared before counts
+    assert about.task({"source": "table", "path": "/x/tickets.csv", "classes": ["a", "b", "c"]}) == (
         "3 labels of the texts in tickets.csv")
-    assert report.task({"source": "aclimdb", "options": {"labels": "rating"}}).startswith("IMDB review star ratings")
+    assert about.task({"source": "aclimdb", "options": {"labels": "rating"}}).startswith("IMDB review star ratings")

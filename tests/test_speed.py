@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from helpers import write_results
-from rnnbench import speed
+from rnnbench.timing import speed
 
 
 def test_elapsed_reads_snakemake_logs():
@@ -37,7 +37,7 @@ def test_speed_report_splits_training_from_everything_else(tmp_path, capsys, mon
 
 
 def test_plain_keras_yardstick_compares_only_runs_with_its_own_xla_choice(tmp_path):
-    """scripts/plain_keras.py trains the article's code on a padded file and sets the pipeline's
+    """scripts/rnnbench/timing/plain_keras.py trains the article's code on a padded file and sets the pipeline's
     runs of the same model and maxlen beside it, leaving out those trained with the other XLA choice."""
     import os
     import subprocess
@@ -46,20 +46,19 @@ def test_plain_keras_yardstick_compares_only_runs_with_its_own_xla_choice(tmp_pa
 
     import numpy as np
 
-    from rnnbench import data
+    from rnnbench.data import padding
 
     rng = np.random.default_rng(0)
     seqs = [list(rng.integers(1, 9999, rng.integers(3, 30))) for _ in range(64)]
     labels = (np.arange(64) % 2).astype(np.uint8)
     padded = tmp_path / "maxlen20.npz"
-    data.save_padded(padded, {"train": (seqs[:48], labels[:48]), "test": (seqs[48:], labels[48:])}, 20, "pre", "pre")
+    padding.save_padded(padded, {"train": (seqs[:48], labels[:48]), "test": (seqs[48:], labels[48:])}, 20, "pre", "pre")
     runs = tmp_path / "runs"
     write_results(runs.parent, models=("lstm",), maxlens=(20,), seeds=(1, 2), epochs=2)
     on = runs / "lstm" / "maxlen20" / "seed2" / "metrics.json"
     on.write_text(on.read_text().replace('"xla": false', '"xla": true'))
 
-    script = Path(__file__).parents[1] / "scripts" / "plain_keras.py"
-    out = subprocess.run([sys.executable, str(script), str(padded), "--model", "lstm", "--epochs", "2",
+    out = subprocess.run([sys.executable, "-m", "rnnbench.timing.plain_keras", str(padded), "--model", "lstm", "--epochs", "2",
                           "--jit", "off", "--runs", str(runs)], capture_output=True, text=True, check=True,
                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")).stdout
     assert "plain Keras lstm maxlen 20 jit off (XLA off): epochs" in out

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from rnnbench import summary
+from rnnbench.results import summary
 
 
 def write_run(folder, model, maxlen, seed, acc, fit, spe):

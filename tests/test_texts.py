@@ -1,5 +1,5 @@
-"""One's own labelled texts: tables and class folders (rnnbench/texts.py), their labels and tokens
-(rnnbench/data.py), and the broken inputs that stop before any job."""
+"""One's own labelled texts: tables and class folders (rnnbench/data/texts.py), their labels and tokens
+(rnnbench/data/), and the broken inputs that stop before any job."""
 
 import json
 
@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers import write_aclimdb
-from rnnbench import RnnbenchError, data, texts
+from rnnbench import RnnbenchError
+from rnnbench.data import aclimdb, sources, texts, tokens
 
 ROWS = [("a fine warm film", "pos", "train"), ("dull and long", "neg", "train"), ("warm and fine", "pos", "train"),
         ("long dull plot", "neg", "train"), ("so so", "meh", "train"), ("so so so", "meh", "train"),
@@ -39,7 +40,7 @@ def test_every_table_format_reads_the_same_texts(tmp_path, suffix):
     assert invalid == 0
     assert reviews["train"] == ([r[0] for r in ROWS[:6]], [r[1] for r in ROWS[:6]])
     assert reviews["test"] == ([r[0] for r in ROWS[6:]], [r[1] for r in ROWS[6:]])
-    loaded, meta = data.encode_texts(reviews, num_words=50)
+    loaded, meta = tokens.encode_texts(reviews, num_words=50)
     assert meta["classes"] == ["meh", "neg", "pos"]  # sorted names: ids 0, 1, 2
     assert sorted(loaded["test"][1].tolist()) == [0, 1, 2]
 
@@ -47,28 +48,28 @@ def test_every_table_format_reads_the_same_texts(tmp_path, suffix):
 def test_the_aclimdb_archive_as_a_table_gives_the_same_tokens(tmp_path, aclimdb_tree):
     for labels in ("sentiment", "rating"):
         table = tmp_path / f"imdb-{labels}.csv"
-        assert data.export(aclimdb_tree, table, labels) == 48
+        assert sources.export(aclimdb_tree, table, labels) == 48
         reviews, _ = texts.read_table(table, split_column="split")
-        from_table, meta_table = data.encode_texts(reviews, num_words=20)
-        from_archive, meta = data.load_aclimdb(aclimdb_tree, num_words=20, labels=labels)
+        from_table, meta_table = tokens.encode_texts(reviews, num_words=20)
+        from_archive, meta = aclimdb.load_aclimdb(aclimdb_tree, num_words=20, labels=labels)
         assert meta["classes"] == meta_table["classes"] == (["neg", "pos"] if labels == "sentiment" else ["2", "8"])
-        for split in data.SPLITS:
+        for split in tokens.SPLITS:
             assert [list(s) for s in from_table[split][0]] == [list(s) for s in from_archive[split][0]]
             np.testing.assert_array_equal(from_table[split][1], from_archive[split][1])
 
 
 def test_star_ratings_are_eight_classes_in_order_of_stars(tmp_path):
     tree = write_aclimdb(tmp_path / "src", per_class=4)
-    for split in data.SPLITS:
+    for split in tokens.SPLITS:
         for cls, stars in (("neg", [1, 2, 3, 4]), ("pos", [7, 8, 9, 10])):
             for i, path in enumerate(sorted((tree / split / cls).glob("*.txt"))):
                 path.rename(path.with_name(f"{i}_{stars[i]}.txt"))
-    loaded, meta = data.load_aclimdb(tree, num_words=30, labels="rating")
+    loaded, meta = aclimdb.load_aclimdb(tree, num_words=30, labels="rating")
     assert meta["classes"] == ["1", "2", "3", "4", "7", "8", "9", "10"]  # by value: 10 last
     assert sorted(loaded["train"][1].tolist()) == list(range(8))
     (tree / "train" / "pos" / "0_7.txt").rename(tree / "train" / "pos" / "unrated.txt")
     with pytest.raises(RnnbenchError, match="no star rating in the file name"):
-        data.load_aclimdb(tree, num_words=30, labels="rating")
+        aclimdb.load_aclimdb(tree, num_words=30, labels="rating")
 
 
 def test_class_folders_with_and_without_a_split(tmp_path):
@@ -100,9 +101,9 @@ def test_chinese_text_as_characters(tmp_path):
     rows = pd.DataFrame({"text": ["这部电影很好看", "太无聊了", "很好看的电影", "无聊的故事"],
                          "label": ["好", "差", "好", "差"], "split": ["train", "train", "test", "test"]})
     reviews, _ = texts.read_table(write(rows, tmp_path / "zh.csv"), split_column="split")
-    assert data.tokenize("很好 看", "chars") == ["很", "好", "看"]
-    assert data.tokenize("很好看", "words") == []  # why chars: words of a-z and digits only
-    loaded, meta = data.encode_texts(reviews, num_words=40, unit="chars")
+    assert tokens.tokenize("很好 看", "chars") == ["很", "好", "看"]
+    assert tokens.tokenize("很好看", "words") == []  # why chars: words of a-z and digits only
+    loaded, meta = tokens.encode_texts(reviews, num_words=40, unit="chars")
     assert meta["classes"] == ["好", "差"] and meta["vocabulary_size"] == 11  # by code point; 11 characters
     assert all(len(s) > 1 for s in loaded["test"][0])  # every character known or out of vocabulary
 
@@ -110,12 +111,12 @@ def test_chinese_text_as_characters(tmp_path):
 def test_prepare_records_classes_counts_and_test_texts_seen_in_training(tmp_path):
     rows = pd.concat([frame(), pd.DataFrame([("dull and long", "neg", "test")], columns=["text", "label", "split"])])
     table = write(rows, tmp_path / "t.csv")
-    meta = data.prepare("table", table, 50, tmp_path / "tokens.npz", tmp_path / "tokens.json", {"split_column": "split"})
+    meta = sources.prepare("table", table, 50, tmp_path / "tokens.npz", tmp_path / "tokens.json", {"split_column": "split"})
     assert meta["classes"] == ["meh", "neg", "pos"] and meta["test"]["counts"] == [1, 2, 1]
     assert meta["test"]["in_train"] == 1 and "positive" not in meta["test"]
     assert json.loads((tmp_path / "tokens.json").read_text())["options"] == {"split_column": "split"}
-    assert data.data_name("table", table, 50, {"split_column": "split"}) != data.data_name("table", table, 50)
-    assert data.data_name("aclimdb", table, 50, {"labels": "rating"}).endswith("-w50-rating")
+    assert sources.data_name("table", table, 50, {"split_column": "split"}) != sources.data_name("table", table, 50)
+    assert sources.data_name("aclimdb", table, 50, {"labels": "rating"}).endswith("-w50-rating")
 
 
 def test_invalid_utf8_is_replaced_and_counted(tmp_path):
@@ -136,7 +137,7 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
 def test_a_broken_table_is_one_line(tmp_path, change, words):
     path = write(change(frame()), tmp_path / "t.csv")
     with pytest.raises(RnnbenchError, match=words.replace("(", r"\(").replace(")", r"\)")) as err:
-        data.check_source("table", path, {"split_column": "split"})
+        sources.check_source("table", path, {"split_column": "split"})
     assert "\n" not in str(err.value) and str(path) in str(err.value) or "label" in str(err.value)
 
 
@@ -148,5 +149,5 @@ def test_a_broken_table_is_one_line(tmp_path, change, words):
 def test_a_file_that_is_not_what_its_extension_says_is_one_line(tmp_path, name, content, words):
     (tmp_path / name).write_bytes(content)
     with pytest.raises(RnnbenchError, match=words) as err:
-        data.check_source("table", tmp_path / name)
+        sources.check_source("table", tmp_path / name)
     assert "\n" not in str(err.value) and name in str(err.value)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rnnbench import cores, data, train
+from rnnbench.data import padding
+from rnnbench.training import cores, resume, train
 
 CFG = dict(num_words=60, embedding=8, units=8, epochs=4, batch_size=8, validation_split=0.2,
            jit_compile="auto", optimizer="rmsprop", deterministic=False)
@@ -18,7 +19,7 @@ def padded(tmp_path):
     seqs = [list(rng.integers(1, 60, rng.integers(3, 30))) for _ in range(80)]
     labels = (np.arange(80) % 2).astype(np.uint8)
     path = tmp_path / "maxlen20.npz"
-    data.save_padded(path, {"train": (seqs[:40], labels[:40]), "test": (seqs[40:], labels[40:])}, 20, "pre", "pre")
+    padding.save_padded(path, {"train": (seqs[:40], labels[:40]), "test": (seqs[40:], labels[40:])}, 20, "pre", "pre")
     return path
 
 
@@ -42,7 +43,7 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert metrics["resumed"] is False and metrics["fingerprint"]["threads"] == 2
     assert "schedule" not in metrics and "stopped" not in metrics  # the article's schedule: as before
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["parameters"] == metrics["parameters"]
-    state = tmp_path / "run" / train.RESUME_DIR
+    state = tmp_path / "run" / resume.RESUME_DIR
     assert [p.name for p in state.glob("best-*.npz")] == [f"best-{metrics['best_epoch']}.npz"]
 
     # Run again before the state is dropped (Snakemake killed before it recorded the run): the
@@ -51,12 +52,12 @@ def test_a_run_records_its_figures(padded, tmp_path):
     assert again["resumed"] is True and again["resumed_at_epoch"] == 4
     assert again["test_accuracy"] == metrics["test_accuracy"] and again["best_epoch"] == metrics["best_epoch"]
     assert pd.read_csv(tmp_path / "run" / "history.csv").equals(history)
-    assert train.drop_state([tmp_path / "run"]) == [state] and not state.exists()
+    assert resume.drop_state([tmp_path / "run"]) == [state] and not state.exists()
 
 
 def fit_interrupted(padded, out, monkeypatch, epoch):
     """Ctrl-C at the start of the given (0-based) epoch, then the recorder as it is."""
-    original = train._recorder
+    original = resume._recorder
 
     def interrupted(state_dir, patience=None):
         recorder = original(state_dir, patience)
@@ -78,8 +79,8 @@ def fit_interrupted(padded, out, monkeypatch, epoch):
 def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monkeypatch):
     fit_interrupted(padded, tmp_path / "run", monkeypatch, epoch=2)  # in the middle of the third epoch
     assert not (tmp_path / "run" / "metrics.json").exists()
-    assert train.drop_state([tmp_path / "run"]) == [], "an interrupted run keeps its state"
-    saved = json.loads((tmp_path / "run" / train.RESUME_DIR / "epochs.json").read_text())
+    assert resume.drop_state([tmp_path / "run"]) == [], "an interrupted run keeps its state"
+    saved = json.loads((tmp_path / "run" / resume.RESUME_DIR / "epochs.json").read_text())
     assert [row["epoch"] for row in saved] == [1, 2]
 
     metrics = fit(padded, tmp_path / "run")
@@ -98,7 +99,7 @@ def test_an_interrupted_run_resumes_after_its_last_epoch(padded, tmp_path, monke
     ([], 3, None),
 ])
 def test_stop_epoch_counts_epochs_since_the_best(accuracies, patience, stop):
-    assert train.stop_epoch(accuracies, patience) == stop
+    assert resume.stop_epoch(accuracies, patience) == stop
 
 
 def test_a_converge_run_stops_after_its_patience_and_a_rerun_stays_stopped(padded, tmp_path):
@@ -119,7 +120,7 @@ def test_a_converge_run_stops_after_its_patience_and_a_rerun_stays_stopped(padde
 def test_a_checkpoint_cut_short_falls_back_to_the_one_before(padded, tmp_path, monkeypatch):
     """kill -9 while the weights file is being written: resume from the checkpoint before it."""
     fit_interrupted(padded, tmp_path / "run", monkeypatch, epoch=3)
-    weights = next((tmp_path / "run" / train.RESUME_DIR).glob("*.weights.h5"))
+    weights = next((tmp_path / "run" / resume.RESUME_DIR).glob("*.weights.h5"))
     weights.write_bytes(weights.read_bytes()[:300])  # the write of epoch 3's checkpoint cut short
 
     metrics = fit(padded, tmp_path / "run")
@@ -133,7 +134,7 @@ def test_ctrl_c_during_a_checkpoint_waits_for_it():
 
     done = []
     with pytest.raises(KeyboardInterrupt):
-        with train._ctrl_c_deferred():
+        with resume._ctrl_c_deferred():
             os.kill(os.getpid(), signal.SIGINT)
             done.append("checkpoint written")
     assert done == ["checkpoint written"]
@@ -165,7 +166,7 @@ def test_same_seed_same_history(padded, tmp_path, settings, op_determinism_undon
 
 
 def test_resume_state_of_other_settings_is_discarded(padded, tmp_path):
-    state = tmp_path / "run" / train.RESUME_DIR
+    state = tmp_path / "run" / resume.RESUME_DIR
     state.mkdir(parents=True)
     (state / "run.json").write_text('{"config": {"units": 64}}')
     (state / "epochs.json").write_text("[]")
@@ -181,15 +182,17 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
 
     import psutil
 
-    from rnnbench import analysis, report
+    from rnnbench.report import render
+
+    from rnnbench.results import conditions
 
     rng = np.random.default_rng(1)
     seqs = [list(rng.integers(1, 60, 20)) for _ in range(1000)]
     labels = (np.arange(1000) % 2).astype(np.uint8)
     padded = tmp_path / "maxlen20.npz"  # 640 training steps of one review: epochs of about a second
-    data.save_padded(padded, {"train": (seqs[:800], labels[:800]), "test": (seqs[800:], labels[800:])}, 20, "pre", "pre")
+    padding.save_padded(padded, {"train": (seqs[:800], labels[:800]), "test": (seqs[800:], labels[800:])}, 20, "pre", "pre")
 
-    original, busy = train._recorder, []
+    original, busy = resume._recorder, []
 
     def with_busy_core(state_dir, patience=None):
         recorder = original(state_dir, patience)
@@ -227,13 +230,13 @@ def test_disturbed_epochs_are_named(tmp_path, monkeypatch):
         assert metrics["disturbed_epochs"] == [2, 3], shown
     if 4 not in metrics["disturbed_epochs"]:
         assert metrics["seconds_per_epoch"] == history["seconds"][3]  # the one quiet epoch after the first
-    epochs = analysis._epochs(metrics["disturbed_epochs"])
-    warnings = analysis.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"])]),
-                                        report.load_histories([runs / "seed1" / "history.csv"]))
+    epochs = conditions._epochs(metrics["disturbed_epochs"])
+    warnings = conditions.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"])]),
+                                        render.load_histories([runs / "seed1" / "history.csv"]))
     assert any(f"during {epochs} of" in w for w in warnings), warnings
 
     # A run with no epoch disturbed has no such warning.
-    quiet = report.load_histories([runs / "seed1" / "history.csv"]).assign(disturbed=False)
-    warnings = analysis.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"], disturbed_epochs=[])]),
+    quiet = render.load_histories([runs / "seed1" / "history.csv"]).assign(disturbed=False)
+    warnings = conditions.timing_warnings(pd.DataFrame([dict(metrics, **metrics["fingerprint"], disturbed_epochs=[])]),
                                         quiet)
     assert not any("Other processes" in w for w in warnings), warnings

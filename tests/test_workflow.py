@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from helpers import ROOT, give_machine, write_aclimdb, write_archive, write_table
-from rnnbench import data, files, plan
+from rnnbench import files
+from rnnbench.data import aclimdb
+from rnnbench.results import estimate
 from rnnbench.models import MODELS
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.e2e
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile")]
 TINY = ["source=aclimdb", "maxlens=[20,30]", "seeds=[1]", "epochs=1", "num_words=60", "batch_size=8"]
 # The shared tiny DAG: both axes, for a bag and a recurrent model (every model goes through the rules
-# in test_all_eight_models_on_three_classes_of_ones_own_texts; two seeds, in test_faults.py's chain;
+# in test_every_model_on_three_classes_of_ones_own_texts; two seeds, in test_faults.py's chain;
 # the report's ladder, in test_report.py). With two seeds and both probes measured it took 126 s of
 # make test beside a busy core, with one seed and one probe 67 s (fresh clones, AMD EPYC, 2026-12-02).
 TINY_MODELS = ["bow", "lstm"]
@@ -69,7 +71,7 @@ def keras_home(tmp_path, cached):
 
 def test_default_plan_is_the_article_grid(tmp_path):
     counts = job_counts(snakemake(workdir(tmp_path), "-n", env=keras_home(tmp_path, cached=True)).stdout)
-    assert counts["train"] == 24 and counts["pad"] == 2 and counts["prepare"] == 1 and counts["xla_probe"] == 6
+    assert counts["train"] == 36 and counts["pad"] == 2 and counts["prepare"] == 1 and counts["xla_probe"] == 6
     assert counts["history_figures"] == 1 and counts["report"] == 1
 
 
@@ -80,7 +82,7 @@ def test_lint_is_clean(tmp_path):
 
 
 @pytest.mark.parametrize("change, words", [
-    (["models=[lstm,lstmm]"], "choose from bow, bigram_bag, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
+    (["models=[lstm,lstmm]"], "choose from bow, bigram_bag, tfidf_lr, nbsvm, cnn, simple_rnn, lstm, gru, bilstm, transformer"),
     (["epochs=0"], "config epochs"),
     (["modles=[lstm]"], "unknown config key 'modles'"),
     (["seeds=[]"], "config seeds is empty"),
@@ -99,8 +101,8 @@ def test_keras_source_offline_stops_before_any_job(tmp_path):
     import socket
 
     try:
-        socket.create_connection(data.KERAS_URL, timeout=5).close()
-        pytest.skip(f"{data.KERAS_URL[0]} is reachable from here: not offline")
+        socket.create_connection(aclimdb.KERAS_URL, timeout=5).close()
+        pytest.skip(f"{aclimdb.KERAS_URL[0]} is reachable from here: not offline")
     except OSError:
         pass
     work = workdir(tmp_path)
@@ -149,7 +151,7 @@ def test_the_plan_comes_before_training_and_the_longest_job_first(tiny_dag):
     assert re.search(r"rnnbench plan: 4 runs, about \d+ (s|min) on \d cores? of this .+, done near \d\d:\d\d", stdout)
     assert {job["step_from"] for job in made["jobs"]} == {"probe", "timed"}  # lstm probed, bow timed
     started = {job["folder"]: end - seconds for job in made["jobs"]
-               for seconds, end in [plan.measured(made, results)[job["folder"]]]}
+               for seconds, end in [estimate.measured(made, results)[job["folder"]]]}
     assert (results / "plan.json").stat().st_mtime <= min(started.values())
     by_start = sorted(made["jobs"], key=lambda job: started[job["folder"]])
     first = [job["expected_seconds"] for job in by_start[:2]]
@@ -170,10 +172,23 @@ def test_a_changed_training_setting_reruns_training_only(tiny_dag):
     assert counts["train"] == 4 and "prepare" not in counts and "pad" not in counts
 
 
-def test_all_eight_models_on_three_classes_of_ones_own_texts(tmp_path):
+def test_a_newer_rule_script_retrains_nothing(tiny_dag):
+    """A git pull that changes a rule's script makes it newer than every run: the profile's rerun
+    triggers leave Snakemake's code trigger out, so nothing is trained again (docs/running.md)."""
+    work, args, _ = tiny_dag
+    script = ROOT / "scripts" / "train_run.py"
+    stat = script.stat()
+    try:
+        os.utime(script)  # as a checkout leaves a changed file: its mtime now
+        assert "Nothing to be done" in snakemake(work, "-n", *args).stdout
+    finally:
+        os.utime(script, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_every_model_on_three_classes_of_ones_own_texts(tmp_path):
     """config/extended.yaml end to end on a CSV of one's own with three labels: every model of the
     registry trains through the same rules with a softmax over the three, the runs record macro-F1,
-    and the report describes the data, shows all eight and measures chance from the common label."""
+    and the report describes the data, shows every model and measures chance from the common label."""
     table = write_table(tmp_path / "texts.csv", per_label=[40, 30, 30])
     work = workdir(tmp_path)
     give_machine(work, MODELS, [48])

@@ -3,7 +3,8 @@
 import jsonschema
 import yaml
 
-from rnnbench import RnnbenchError, models, search
+from rnnbench import RnnbenchError, models
+from rnnbench.training import search
 
 
 def _where(error):

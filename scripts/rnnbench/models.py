@@ -1,6 +1,7 @@
-"""The model registry: name -> builder, with analytic parameter and FLOP counts.
+"""The model registry: each model's name, label, family and colour, with analytic parameter and FLOP
+counts; every stage names models by it. Their Keras layers: rnnbench/training/networks.py.
 
-Adding a model is one entry in MODELS and its layers in _layers and build. Counts follow each
+Adding a model is one entry in MODELS, its counts in _layers and its layers in networks.build. Counts follow each
 layer's formula, with d = embedding size, u = units, V = num_words, T = maxlen:
 
 - Embedding(V, d): V*d parameters, no multiply-adds (a lookup).
@@ -62,6 +63,9 @@ MODELS = {
     # XLA compiles CategoryEncoding's scatter into a loop that takes minutes per epoch on CPU.
     "bow": Model("bag-of-words", "bag", "#6b6b6b", xla=False),
     "bigram_bag": Model("bag of bigrams", "bag", "#a8a8a8", "bow"),
+    # scikit-learn on the same tokens' n-grams (rnnbench/training/linear.py); no Keras, no XLA.
+    "tfidf_lr": Model("TF-IDF + logistic regression", "linear", "#bcbd22", xla=False),
+    "nbsvm": Model("NBSVM", "linear", "#17becf", xla=False),
     "cnn": Model("1D convnet", "convolution", "#8c564b", "bow", min_maxlen=CONV_MIN_MAXLEN),
     "simple_rnn": Model("SimpleRNN", "recurrent", "#1f77b4", "bow", "SimpleRNN", gates=1),
     "lstm": Model("LSTM", "recurrent", "#d62728", "simple_rnn", "LSTM", gates=4),
@@ -70,7 +74,11 @@ MODELS = {
     "transformer": Model("Transformer", "attention", "#ff7f0e", "bow"),
 }
 ARTICLE = ["bow", "simple_rnn", "lstm", "gru"]  # the article's four: the default grid
-FAMILIES = ["bag", "convolution", "recurrent", "attention"]
+FAMILIES = ["bag", "linear", "convolution", "recurrent", "attention"]
+SEQUENCE = ("convolution", "recurrent", "attention")  # the families that read the words in order
+# What a trial of the search draws: the optimizer's rate, the batch, and the shape settings a model
+# has; for a linear model, its regularisation strength C instead (trial_keys).
+SPACE_KEYS = ["learning_rate", "batch_size", "embedding", "units", "C"]
 
 
 def spec(name):
@@ -80,10 +88,24 @@ def spec(name):
 
 
 def hyperparameters(name):
-    """The shape settings a model's layers use: every model but bag-of-words embeds its words, only the
-    recurrent cells have units (the others' sizes are fixed above)."""
+    """The shape settings a model's layers use: every network but bag-of-words embeds its words, only
+    the recurrent cells have units (the others' sizes are fixed above); a linear model has neither."""
     m = spec(name)
+    if m.family == "linear":
+        return set()
     return ({"embedding"} if name != "bow" else set()) | ({"units"} if m.cell else set())
+
+
+def trial_keys(name):
+    """The settings a search trial of the model draws (rnnbench/training/search.py)."""
+    if spec(name).family == "linear":
+        return ["C"]
+    return ["learning_rate", "batch_size", *sorted(hyperparameters(name))]
+
+
+def keras(name):
+    """Whether the model is a Keras network (trained by epochs), not a linear model fitted by a solver."""
+    return spec(name).family != "linear"
 
 
 def jit_compile(name, setting):
@@ -110,8 +132,11 @@ def loss(classes):
 
 
 def _layers(name, num_words, maxlen, embedding, units, classes=2):
-    """(parameters, forward FLOPs per sample) of each layer."""
+    """(parameters, forward FLOPs per sample) of each layer. A linear model's weights are one per
+    n-gram its training reviews hold, known after they are counted: its run records them."""
     m = spec(name)
+    if m.family == "linear":
+        return []
     d, T, k = embedding, maxlen, outputs(classes)
     if name == "bow":
         return [_dense(num_words, BOW_HIDDEN), _dense(BOW_HIDDEN, BOW_HIDDEN), _dense(BOW_HIDDEN, k)]
@@ -141,85 +166,3 @@ def parameter_count(name, num_words, maxlen, embedding, units, classes=2):
 
 def training_flops_per_sample(name, num_words, maxlen, embedding, units, classes=2):
     return 3 * sum(f for _, f in _layers(name, num_words, maxlen, embedding, units, classes))
-
-
-def _bigram_layer(num_words):
-    import keras
-    from keras import ops
-
-    class Bigrams(keras.layers.Layer):
-        """Unigram ids followed by hashed bigram ids of the same padded sequence (0 where either word
-        is padding), for one embedding table: fastText's bag of n-grams without new tokenising."""
-
-        def call(self, ids):
-            ids = ops.cast(ids, "int32")
-            first, second = ids[:, :-1], ids[:, 1:]
-            hashed = (first * num_words + second) % BIGRAM_BUCKETS + num_words  # < 2**31 for num_words < 46,000
-            bigrams = ops.where((first > 0) & (second > 0), hashed, ops.zeros_like(hashed))
-            return ops.concatenate([ids, bigrams], axis=1)
-
-    return Bigrams(name="bigrams")
-
-
-def _positions(maxlen, embedding):
-    import keras
-
-    class Positions(keras.layers.Layer):
-        """Adds a learned embedding of each position, 0..maxlen-1."""
-
-        def build(self, shape):
-            self.table = self.add_weight(shape=(maxlen, embedding), initializer="uniform", name="table")
-
-        def call(self, x):
-            return x + self.table
-
-    return Positions(name="positions")
-
-
-def _encoder_block(x, embedding):
-    from keras import layers
-
-    attended = layers.MultiHeadAttention(num_heads=HEADS, key_dim=embedding // HEADS)(x, x)
-    x = layers.LayerNormalization()(x + attended)
-    fed = layers.Dense(FEED_FORWARD, activation="relu")(x)
-    fed = layers.Dense(embedding)(fed)
-    return layers.LayerNormalization()(x + fed)
-
-
-def build(name, num_words, maxlen, embedding, units, classes=2):
-    """The uncompiled Keras model, built for int sequences of length maxlen, for `classes` labels."""
-    import keras
-    from keras import layers
-
-    m = spec(name)
-    if maxlen < m.min_maxlen:
-        raise RnnbenchError(f"model {name} needs maxlen of at least {m.min_maxlen}, not {maxlen}")
-    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="review")
-    if name == "bow":
-        # Chollet's earlier network: a multi-hot vector of the words, two small dense layers.
-        x = layers.CategoryEncoding(num_tokens=num_words, output_mode="multi_hot")(inputs)
-        x = layers.Dense(BOW_HIDDEN, activation="relu")(x)
-        x = layers.Dense(BOW_HIDDEN, activation="relu")(x)
-    elif name == "bigram_bag":
-        ids = _bigram_layer(num_words)(inputs)
-        x = layers.Embedding(num_words + BIGRAM_BUCKETS, embedding, mask_zero=True)(ids)
-        x = layers.GlobalAveragePooling1D()(x)  # the mask keeps padding out of the average
-    elif name == "cnn":
-        x = layers.Embedding(num_words, embedding)(inputs)
-        x = layers.Conv1D(CONV_FILTERS, CONV_KERNEL, activation="relu")(x)
-        x = layers.MaxPooling1D(CONV_POOL)(x)
-        x = layers.Conv1D(CONV_FILTERS, CONV_KERNEL, activation="relu")(x)
-        x = layers.GlobalMaxPooling1D()(x)
-    elif name == "transformer":
-        x = _positions(maxlen, embedding)(layers.Embedding(num_words, embedding)(inputs))
-        x = _encoder_block(x, embedding)
-        x = layers.GlobalAveragePooling1D()(x)
-    else:
-        x = layers.Embedding(num_words, embedding)(inputs)
-        cell = getattr(layers, m.cell)(units)
-        x = (layers.Bidirectional(cell) if m.bidirectional else cell)(x)
-    if classes <= 2:
-        out = layers.Dense(1, activation="sigmoid")(x)
-    else:
-        out = layers.Dense(classes, activation="softmax")(x)
-    return keras.Model(inputs, out, name=name)

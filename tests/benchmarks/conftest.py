@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 REFERENCE_N = 1024  # float32 matmul of two 1024 x 1024 matrices: 2.1 GFLOP
-# The names rnnbench.ab gives them, not imported from it: side A's rnnbench is an older revision's.
-SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # as rnnbench.ab names it; calibration only
+# The names rnnbench.timing.ab gives them, not imported from it: side A's rnnbench is an older revision's.
+SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # as rnnbench.timing.ab names it; calibration only
 BARRIER_ENV, SIDE_ENV, CORES_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE", "RNNBENCH_AB_CORES"  # duet mode
 
 

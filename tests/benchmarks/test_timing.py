@@ -5,7 +5,13 @@ same session, with the committed baseline of this machine kind."""
 import numpy as np
 import pytest
 
-from rnnbench import data, models
+from rnnbench import models
+
+try:  # the package's stages as folders
+    from rnnbench.data import aclimdb, padding
+    from rnnbench.training import networks
+except ImportError:  # side A of bench-ab at a revision before them (one flat package)
+    from rnnbench import data as aclimdb, data as padding, models as networks
 
 SHAPES = {"article": (128, 500), "small": (32, 50)}
 ROUNDS = {"article": 15, "small": 60}  # more rounds where one takes milliseconds: the minimum settles
@@ -19,7 +25,7 @@ def _model(name, maxlen):
     import keras
 
     keras.utils.set_random_seed(1)
-    net = models.build(name, num_words=10000, maxlen=maxlen, embedding=32, units=32)
+    net = networks.build(name, num_words=10000, maxlen=maxlen, embedding=32, units=32)
     net.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"],
                 jit_compile=models.jit_compile(name, "auto"))  # as the pipeline trains it
     return net
@@ -52,8 +58,8 @@ def test_data_preparation(benchmark, tmp_path):
     tree = write_aclimdb(tmp_path, per_class=250)
 
     def prepare():
-        loaded, _ = data.load_aclimdb(tree, num_words=10000)
-        return data.pad(loaded["train"][0], 500)
+        loaded, _ = aclimdb.load_aclimdb(tree, num_words=10000)
+        return padding.pad(loaded["train"][0], 500)
 
     benchmark.pedantic(prepare, rounds=8, warmup_rounds=1)
 

@@ -3,7 +3,10 @@ import sys
 
 from snakemake.utils import validate
 
-from rnnbench import RnnbenchError, data, files, measure, plan, probe, search, sizes, train
+from rnnbench import RnnbenchError, files, models
+from rnnbench.data import sources
+from rnnbench.results import estimate
+from rnnbench.training import grid, measure, plan, probe, progress, resume
 from rnnbench.config import check
 
 SCHEMA = workflow.source_path("../schemas/config.schema.yaml")
@@ -14,37 +17,12 @@ except RnnbenchError as err:
 validate(config, SCHEMA)
 
 
-def data_path():
-    """Where the texts are: aclimdb_path for source aclimdb, data_path for a table or folders."""
-    if config["source"] == "aclimdb":
-        return config["aclimdb_path"]
-    return config["data_path"] if config["source"] in data.OWN else ""
-
-
 def data_folder():
-    """results/data/<source>-<sha256 of the archive, 12 digits>-w<num_words>[-<settings>], and its
-    texts per split. Data not prepared yet is checked here (and its texts counted in that one
-    read), so that broken data stops the workflow before any job touches results/."""
-    source, path, options = config["source"], data_path(), data.options_of(config)
-    key = "aclimdb_path" if source == "aclimdb" else "data_path"
-    if source != "keras":
-        if not path:
-            example = "aclImdb_v1.tar.gz" if source == "aclimdb" else "texts.csv"
-            raise WorkflowError(f"source {source} needs {key}; add --config {key}={example}")
-        if not os.path.exists(path):
-            raise WorkflowError(f"{key} {path} does not exist; point {key} at the "
-                                + ("downloaded aclImdb_v1.tar.gz" if source == "aclimdb" else "texts"))
-    if options.get("labels", "sentiment") != "sentiment" and source != "aclimdb":
-        raise WorkflowError(f"config labels: {options['labels']} is a setting of source aclimdb; "
-                            f"a {source} source takes its labels from label_column or its folders")
+    """The prepared data's folder and its texts per split (rnnbench/data/sources.py: locate)."""
     try:
-        folder = f"results/data/{data.data_name(source, path, config['num_words'], options)}"
-        meta = f"{folder}/tokens.json"
-        reviews = ({split: counts["reviews"] for split, counts in files.read_json(meta).items() if split in data.SPLITS}
-                   if os.path.exists(meta) else data.check_source(source, path, options))
+        return sources.locate(config)
     except RnnbenchError as err:
         raise WorkflowError(str(err))
-    return folder, reviews
 
 
 DATA, REVIEWS = data_folder()
@@ -52,19 +30,20 @@ DATA, REVIEWS = data_folder()
 # another experiment (config/budget.yaml: results/budget). The data and the machine's measurements
 # stay in results/data and results/machine, shared by every experiment.
 OUT = config["results"]
-RUN = f"{OUT}/runs/{{model}}/maxlen{{maxlen}}/seed{{seed}}"
+RUN = grid.RUN.format(out=OUT, model="{model}", maxlen="{maxlen}", seed="{seed}")
 SUMMARY = f"{OUT}/summary.csv"
 SUMMARY_BY_CONFIG = f"{OUT}/summary_by_config.csv"
 CONFIGS = [(model, maxlen) for model in config["models"] for maxlen in config["maxlens"]]
-HISTORY_FIGURES = [f"{OUT}/figures/history/{model}-maxlen{maxlen}.svg" for model, maxlen in CONFIGS]
+CURVE_CONFIGS = [(model, maxlen) for model, maxlen in CONFIGS if models.keras(model)]  # trained by epochs
+HISTORY_FIGURES = [f"{OUT}/figures/history/{model}-maxlen{maxlen}.svg" for model, maxlen in CURVE_CONFIGS]
 REPORT = f"{OUT}/report.html"
 SEARCH = config.get("search")  # None, or the search's space (with its defaults) and trials
-TRIAL = f"{OUT}/search/{{model}}/maxlen{{maxlen}}/seed{{seed}}/trial{{trial}}"
+TRIAL = grid.TRIAL.format(out=OUT, model="{model}", maxlen="{maxlen}", seed="{seed}", trial="{trial}")
 SEARCH_TABLE = f"{OUT}/search.csv"
 BUDGET = f"{OUT}/budget.csv"
 BUDGET_FIGURE = f"{OUT}/figures/budget.svg"
 PLAN = f"{OUT}/plan.json"
-SIZE_RUN = f"{OUT}/sizes/{{model}}/maxlen{{maxlen}}/n{{size}}/seed{{seed}}"
+SIZE_RUN = grid.SIZE_RUN.format(out=OUT, model="{model}", maxlen="{maxlen}", size="{size}", seed="{seed}")
 SIZES_TABLE = f"{OUT}/sizes.csv"
 CURVES = f"{OUT}/curves.json"
 SIZES_FIGURE = f"{OUT}/figures/sizes.svg"
@@ -75,7 +54,7 @@ REPORT_SOURCES = os.path.join(workflow.basedir, "report")  # template and styles
 def train_threads():
     """TensorFlow threads per training job. threads 0: every core Snakemake is given, one run at a
     time. Fewer than the cores: as many runs at once as fit, each pinned to cores of its own
-    (rnnbench/cores.py), so two timed runs never share a core either way. Under a cluster executor
+    (rnnbench/training/cores.py), so two timed runs never share a core either way. Under a cluster executor
     there is no --cores: the profile's set-threads decides (profiles/slurm)."""
     if config["threads"]:
         return config["threads"]
@@ -89,19 +68,11 @@ TRAIN_THREADS = train_threads()
 
 
 def learning_curve_sizes():
-    """The training-set sizes of a learning curve (config train_sizes, checked against the pool the
-    data leaves), smaller than the whole pool: the whole pool is the grid's own run. With
-    test_reviews the pool grows by the test reviews it moves, and every size is a run of its own."""
+    """The learning curves' training-set sizes, checked against the data (rnnbench/training/grid.py)."""
     try:
-        moved = sizes.moved_reviews(config["test_reviews"], REVIEWS["test"], config["batch_size"],
-                                    config["train_sizes"])
-        if not config["train_sizes"]:
-            return []
-        pool = sizes.pool_size(REVIEWS["train"], config["validation_split"])
-        counts = sizes.resolve(config["train_sizes"], pool + moved, config["batch_size"])
+        return grid.learning_curve_sizes(config, REVIEWS)
     except RnnbenchError as err:
         raise WorkflowError(str(err))
-    return counts if moved else [n for n in counts if n < pool]
 
 
 SIZES = learning_curve_sizes()
@@ -110,7 +81,7 @@ PROBE = f"results/machine/xla-{probe.machine_key(TRAIN_THREADS)}/{{model}}-maxle
 
 def probe_input(wildcards):
     """A training run's XLA probe, where jit_compile is "auto" and the registry lets XLA be tried
-    (bag-of-words is never: rnnbench/probe.py says why)."""
+    (bag-of-words is never: rnnbench/training/probe.py says why)."""
     if not probe.wanted(wildcards.model, config["jit_compile"]):
         return {}
     return {"probe": PROBE.format(model=wildcards.model, maxlen=wildcards.maxlen)}
@@ -120,7 +91,7 @@ onstart:
     # A plan made by an earlier invocation for these same runs: what is left of it, before any job.
     if os.path.exists(PLAN) and {job["folder"] for job in files.read_json(PLAN)["jobs"]} == {
             job["folder"] for job in plan_jobs()}:
-        print(f"rnnbench plan: {plan.line(plan.update(files.read_json(PLAN)))}")
+        print(f"rnnbench plan: {plan.line(progress.update(files.read_json(PLAN)))}")
     # What a job killed mid-write left behind (a temporary file beside an output); removed under
     # Snakemake's lock, before any job starts.
     left = files.remove_temporaries("results", ["data", "machine"])
@@ -130,12 +101,8 @@ onstart:
 
 onsuccess:
     # Snakemake has recorded the finished runs now: their resume state can go (train.py: why it waits).
-    train.drop_state(os.path.dirname(path) for path in runs("metrics.json") + trials("metrics.json")
+    resume.drop_state(os.path.dirname(path) for path in runs("metrics.json") + trials("metrics.json")
                      + size_runs("metrics.json"))
-
-
-TRAINING_KEYS = ["num_words", "embedding", "units", "epochs", "batch_size", "optimizer",
-                 "validation_split", "jit_compile", "deterministic"]
 
 
 wildcard_constraints:
@@ -152,24 +119,18 @@ def runs(name):
 
 
 def training_config():
-    """The settings a run depends on: a change reruns it. The schedule's keys only under converge, so
-    that runs of the article's schedule keep the settings they had before it existed (and are not
-    trained again)."""
-    keys = TRAINING_KEYS + (["schedule", "patience"] if config["schedule"] == "converge" else [])
-    return {key: config[key] for key in keys}
+    return grid.training_config(config)
 
 
 def trials(name):
     """One path per trial of the search (none without one): model x maxlen x seed x trial."""
-    if not SEARCH:
-        return []
     return expand(f"{TRIAL}/{name}", model=config["models"], maxlen=config["maxlens"], seed=config["seeds"],
-                  trial=range(1, SEARCH["trials"] + 1))
+                  trial=grid.trial_numbers(config))
 
 
 def trial_config(wildcards):
-    """A trial's settings (trial_settings), for its job."""
-    return trial_settings(wildcards.model, int(wildcards.maxlen), int(wildcards.seed), int(wildcards.trial))
+    """A trial's settings, for its job."""
+    return grid.trial_settings(config, wildcards.model, int(wildcards.maxlen), int(wildcards.seed), int(wildcards.trial))
 
 
 def budget_input(wildcards):
@@ -177,25 +138,14 @@ def budget_input(wildcards):
     return {"search": SEARCH_TABLE, "budget": BUDGET, "budget_figure": BUDGET_FIGURE} if SEARCH else {}
 
 
-def trial_settings(model, maxlen, seed, trial):
-    """A trial's settings: the grid's, under converge (with patience), with its draw from the search space."""
-    return search.trial_config(dict(training_config(), patience=config["patience"]), SEARCH, model, maxlen,
-                               trial, seed)
-
-
 def plan_jobs():
     """Every training job of this config, its folder and settings: what the plan estimates."""
-    grid = [dict(model=m, maxlen=int(n), seed=int(s), trial=None, folder=RUN.format(model=m, maxlen=n, seed=s),
-                 config=training_config())
-            for m in config["models"] for n in config["maxlens"] for s in config["seeds"]]
-    return grid + [dict(model=m, maxlen=int(n), seed=int(s), trial=t,
-                        folder=TRIAL.format(model=m, maxlen=n, seed=s, trial=t),
-                        config=trial_settings(m, int(n), int(s), t))
-                   for m in config["models"] for n in config["maxlens"] for s in config["seeds"]
-                   for t in (range(1, SEARCH["trials"] + 1) if SEARCH else [])] + [
-        dict(model=m, maxlen=int(n), seed=int(s), trial=None, size=size,
-             folder=SIZE_RUN.format(model=m, maxlen=n, size=size, seed=s), config=size_settings(size))
-        for m in config["models"] for n in config["maxlens"] for size in SIZES for s in config["seeds"]]
+    return grid.jobs(config, SIZES)
+
+
+def train_benchmarks():
+    """Every training job's benchmark file (its wall seconds), which the report sets against the plan."""
+    return [str(estimate.benchmark_path(OUT, job)) for job in plan_jobs()]
 
 
 def plan_probes(wildcards):
@@ -240,17 +190,8 @@ def size_runs(name):
                   seed=config["seeds"])
 
 
-def size_settings(size):
-    """A learning curve's run: the grid's settings, on `size` reviews of the pool (and, with
-    test_reviews, tested on those test reviews held out)."""
-    settings = dict(training_config(), train_size=int(size))
-    if config["test_reviews"]:
-        settings["test_reviews"] = config["test_reviews"]
-    return settings
-
-
 def size_config(wildcards):
-    return size_settings(wildcards.size)
+    return grid.size_settings(config, wildcards.size)
 
 
 def curve_grid_runs(name):

@@ -24,7 +24,7 @@ rule prepare:
 
 # Texts of one's own, star ratings, characters: data_path and the data settings are params of a rule
 # of their own (the IMDB rule above stays as it was, so that its data is not prepared again).
-if config["source"] in data.OWN or data.options_of(config):
+if config["source"] in sources.OWN or sources.options_of(config):
 
     rule prepare_texts:
         output:
@@ -32,9 +32,9 @@ if config["source"] in data.OWN or data.options_of(config):
             meta=f"{DATA}/tokens.json",
         params:
             source=config["source"],
-            path=data_path(),
+            path=sources.data_path(config),
             num_words=config["num_words"],
-            options=data.options_of(config),
+            options=sources.options_of(config),
         log:
             "results/logs/prepare.log",
         benchmark:

@@ -1,4 +1,4 @@
-# The plan: every training job's expected seconds on this machine (rnnbench/plan.py), printed in one
+# The plan: every training job's expected seconds on this machine (rnnbench/training/plan.py), printed in one
 # line before the first training job starts. A checkpoint: the jobs after it are placed once it is
 # made, each with its expected seconds as its priority, so the longest start first. It waits for the
 # machine's measurements and the padded data, so that every training job is ready when it is made.

@@ -32,10 +32,10 @@ rule history_figures:
                 category="Training curves",
                 labels={"model": model, "maxlen": str(maxlen)},
             )
-            for (model, maxlen), path in zip(CONFIGS, HISTORY_FIGURES)
+            for (model, maxlen), path in zip(CURVE_CONFIGS, HISTORY_FIGURES)
         ],
     params:
-        configs=CONFIGS,
+        configs=CURVE_CONFIGS,
     log:
         f"{OUT}/logs/figures/history.log",
     conda:
@@ -72,7 +72,7 @@ rule compute_figure:
         "../../scripts/plot_compute.py"
 
 
-# The search's trials, what k of them buy (rnnbench/search.py) and its figure.
+# The search's trials, what k of them buy (rnnbench/results/budget.py) and its figure.
 rule budget:
     input:
         trials=trials("metrics.json"),
@@ -97,7 +97,7 @@ rule budget:
         "../../scripts/budget.py"
 
 
-# Learning curves: accuracy against training reviews, fitted, and the answer (rnnbench/sizes.py).
+# Learning curves: accuracy against training reviews, fitted, and the answer (rnnbench/results/curves.py).
 rule scaling:
     input:
         sizes=size_runs("metrics.json"),
@@ -135,6 +135,7 @@ rule report:
         tokens=f"{DATA}/tokens.npz",
         peak=PEAK,
         plan=PLAN,
+        benchmarks=train_benchmarks(),  # each job's wall seconds, set against the plan
         template=f"{REPORT_SOURCES}/report.html.j2",
         style=f"{REPORT_SOURCES}/style.css",
     output:

@@ -67,7 +67,7 @@ rule machine_peak:
 
 
 # jit_compile "auto": XLA on or off, whichever made a training step faster on this machine at the
-# run's shape (rnnbench/probe.py); once per model x maxlen and machine key.
+# run's shape (rnnbench/training/probe.py); once per model x maxlen and machine key.
 rule xla_probe:
     output:
         PROBE,

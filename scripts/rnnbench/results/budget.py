@@ -1,11 +1,5 @@
-"""A tuning budget: random-search trials, and the expected best accuracy of k of them.
-
-Each trial of the search is one training run, trained under `converge`, with settings drawn from the
-config's `search` space: the learning rate log-uniform in [low, high], the batch size, the embedding
-size and the units from lists, the last two only for models that have them (models.hyperparameters).
-The draw depends only on (model, maxlen, trial, seed), so a trial is the same on every machine and
-on every rerun. Every (trial, seed) pair is an independent draw: a model's N = trials x seeds runs are
-a sample of what one random trial gives.
+"""What k trials of a random search buy: the expected best accuracy of k of them against the
+minutes they cost (the trials themselves: rnnbench/training/search.py).
 
 What k trials buy (Dodge et al., "Show Your Work", EMNLP 2019): the expected best validation accuracy
 of k trials drawn from the N, and the test accuracy of the trial that validation would select among
@@ -18,7 +12,6 @@ best of k (its standard deviation over the subsets), which the report draws as t
 who runs k trials may see, not a confidence interval of the curve. Past k = N nothing is measured.
 """
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -26,56 +19,17 @@ import numpy as np
 import pandas as pd
 from scipy.special import comb
 
-from rnnbench import RnnbenchError, models
+from rnnbench import models
 
-SPACE_KEYS = ["learning_rate", "batch_size", "embedding", "units"]
-# The space where config's search gives only trials: half a decade either side of rmsprop's default
-# rate, and half and twice the article's batch, embedding and units.
-DEFAULT_SPACE = {"learning_rate": [0.0003, 0.003], "batch_size": [64, 128, 256], "embedding": [16, 32, 64],
-                 "units": [16, 32, 64]}
+
 BUDGET_MINUTES = [1, 5, 20, 60]
-
-
-def check(space, patience, epochs):
-    """The search with DEFAULT_SPACE under what it leaves out; RnnbenchError, in one line, for one
-    that the schema lets through but that cannot run."""
-    space = dict(DEFAULT_SPACE, **space)
-    low, high = space["learning_rate"]
-    if not 0 < low <= high:
-        raise RnnbenchError(f"config search.learning_rate: [{low}, {high}] is not a range of positive rates; "
-                            "give [low, high] with 0 < low <= high, e.g. [0.0003, 0.003]")
-    if patience >= epochs:
-        raise RnnbenchError(f"config patience: {patience} is not below epochs {epochs}, the cap of the search's "
-                            "trials (trained under converge); lower patience or raise epochs (e.g. epochs=30)")
-    return space
-
-
-def _rng(model, maxlen, trial, seed):
-    key = hashlib.sha256(f"{model}/{maxlen}/{trial}/{seed}".encode()).digest()
-    return np.random.default_rng(int.from_bytes(key[:8], "little"))
-
-
-def draw(space, model, maxlen, trial, seed):
-    """The settings of one trial: {learning_rate, batch_size[, embedding][, units]}."""
-    rng = _rng(model, maxlen, trial, seed)
-    low, high = space["learning_rate"]
-    drawn = {"learning_rate": float(np.exp(rng.uniform(np.log(low), np.log(high)))),
-             "batch_size": int(rng.choice(space["batch_size"]))}
-    for key in ("embedding", "units"):
-        choice = int(rng.choice(space[key]))  # drawn for every model, so the draws stay aligned
-        if key in models.hyperparameters(model):
-            drawn[key] = choice
-    return drawn
-
-
-def trial_config(training, space, model, maxlen, trial, seed):
-    """A trial's training settings: the grid's, trained under converge, with its draw over them."""
-    return dict(training, schedule="converge", trial=trial, **draw(space, model, maxlen, trial, seed))
 
 
 def expected_best(val, k, test=None):
     """(expected best of k validation accuracies drawn without replacement from val, its standard
-    deviation over the draws, the expected test accuracy of the trial the best validation selects)."""
+    deviation over the draws, the expected test accuracy of the trial the best validation selects).
+    Where trials tie on the best validation accuracy, validation cannot choose between them: the
+    selected test accuracy is their mean (each tied trial in the subset equally likely)."""
     val = np.asarray(val, dtype=float)
     n = len(val)
     if not 1 <= k <= n:
@@ -84,7 +38,12 @@ def expected_best(val, k, test=None):
     weights = comb(np.arange(n), k - 1) / comb(n, k)  # C(i-1, k-1) / C(N, k) for i = 1..N
     mean = float(weights @ val[order])
     std = float(np.sqrt(max(weights @ val[order] ** 2 - mean ** 2, 0.0)))
-    selected = float(weights @ np.asarray(test, dtype=float)[order]) if test is not None else float("nan")
+    selected = float("nan")
+    if test is not None:  # a tied group's chance of holding the best, shared evenly among its trials
+        tested = np.asarray(test, dtype=float)[order]
+        _, group = np.unique(val[order], return_inverse=True)
+        share = np.bincount(group, weights) / np.bincount(group)
+        selected = float(share[group] @ tested)
     return mean, std, selected
 
 
@@ -94,7 +53,7 @@ def collect(metrics_paths):
     for path in metrics_paths:
         m = json.loads(Path(path).read_text())
         cfg = m["config"]
-        drawn = ["learning_rate", "batch_size", *sorted(models.hyperparameters(m["model"]))]
+        drawn = models.trial_keys(m["model"])
         rows.append({"model": m["model"], "maxlen": m["maxlen"], "seed": m["seed"], "trial": cfg["trial"],
                      **{key: cfg[key] for key in drawn},
                      "best_val_accuracy": m["best_val_accuracy"], "test_accuracy": m["test_accuracy"],

@@ -22,7 +22,8 @@ import platform
 import statistics
 import time
 
-from rnnbench import cores, measure, models
+from rnnbench import models
+from rnnbench.training import cores, measure, networks
 
 STEPS, WARMUP = 7, 2  # timed steps per setting, after WARMUP untimed ones (the compile, caches); WARMUP >= 1
 
@@ -52,7 +53,7 @@ def timed_steps(model, maxlen, cfg, jit, steps=STEPS, warmup=WARMUP):
 
     keras.utils.set_random_seed(0)
     shape = dict(num_words=cfg["num_words"], maxlen=maxlen, embedding=cfg["embedding"], units=cfg["units"])
-    net = models.build(model, **shape)
+    net = networks.build(model, **shape)
     net.compile(optimizer=cfg["optimizer"], loss="binary_crossentropy", metrics=["accuracy"], jit_compile=jit)
     rng = np.random.default_rng(0)
     x = rng.integers(1, cfg["num_words"], size=(cfg["batch_size"], maxlen)).astype("int32")

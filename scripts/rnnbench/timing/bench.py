@@ -9,14 +9,14 @@ this machine kind (committed beside the baseline): MARGIN times its spread, and 
 floor. An LSTM step that varies by 3% between runs is flagged at +25%; a SimpleRNN step that
 alternates between two speeds only past its own wider band.
 
-    python -m rnnbench.bench BASELINE.json NEW.json [NEW2.json ...] [--spread-file SPREAD.json] [--floor 0.25]
-    python -m rnnbench.bench --spread RUN1.json RUN2.json [RUN3.json ...] [--save SPREAD.json]
-    python -m rnnbench.bench ab [--ref REV] ...      (rnnbench.ab: this change against a revision)
+    python -m rnnbench.timing.bench BASELINE.json NEW.json [NEW2.json ...] [--spread-file SPREAD.json] [--floor 0.25]
+    python -m rnnbench.timing.bench --spread RUN1.json RUN2.json [RUN3.json ...] [--save SPREAD.json]
+    python -m rnnbench.timing.bench ab [--ref REV] ...      (rnnbench.timing.ab: this change against a revision)
 
 A stored baseline carries only within one CPU: divided by a matmul, unchanged code still read as
 much slower in the recurrent steps on an Intel Xeon machine of this project's kind than on the
 AMD EPYC the baseline was timed on. So when the baseline's CPU (pytest-benchmark's machine_info) is not this run's, the comparison says
-so in one line and compares nothing; `rnnbench.ab` answers the question there.
+so in one line and compares nothing; `rnnbench.timing.ab` answers the question there.
 
 Given several new runs of the same code, each benchmark's least disturbed ratio among them counts:
 `make bench-compare` times the suite a second time when the first comparison fails, so that a
@@ -89,7 +89,7 @@ def spread(runs):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["ab"]:
-        from rnnbench import ab
+        from rnnbench.timing import ab
 
         return ab.main(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

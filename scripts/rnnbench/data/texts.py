@@ -1,6 +1,6 @@
 """Labelled texts of one's own: a table (CSV, TSV, JSON lines, Parquet) or a folder of class folders.
 
-Both give what the aclImdb reader gives, {split: (texts, label names)}, for rnnbench/data.py to
+Both give what the aclImdb reader gives, {split: (texts, label names)}, for rnnbench/data/ to
 tokenise, count and encode like the IMDB reviews. A table names its text and label columns and,
 optionally, a split column (train/test); a folder is `<root>/<label>/*.txt`, optionally under
 `train/` and `test/` (the aclImdb layout, generalised). Without a split, a seeded split stratified

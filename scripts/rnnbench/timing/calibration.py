@@ -1,7 +1,7 @@
-"""Calibrate the A/B driver (rnnbench.ab) on this machine: false alarms and power.
+"""Calibrate the A/B driver (rnnbench.timing.ab) on this machine: false alarms and power.
 
-    python scripts/ab_calibration.py run OUT [--plan aa:20,lstm10:20,lstm5:10,lstm20:10] [--set quick]
-    python scripts/ab_calibration.py summary OUT
+    python scripts/rnnbench/timing/calibration.py run OUT [--plan aa:20,lstm10:20,lstm5:10,lstm20:10] [--set quick]
+    python scripts/rnnbench/timing/calibration.py summary OUT
 
 `run` times the same revision on both sides (HEAD against the working tree, which must not differ
 from it in scripts/) again and again: "aa" as it is ("aaseq" in sequential mode), "lstmP" with P% extra work in B's LSTM
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from rnnbench import ab
+from rnnbench.timing import ab
 
 LSTM = "test_train_step[lstm-article]"
 
@@ -46,7 +46,7 @@ def run(out, plan, which):
         while (out / "PAUSE").exists():  # touch OUT/PAUSE to keep the machine free for a while
             time.sleep(5)
         kind = name.split("-")[0]
-        cmd = [sys.executable, "-m", "rnnbench.bench", "ab", "--ref", "HEAD", "--set", which, "--out", str(out / name)]
+        cmd = [sys.executable, "-m", "rnnbench.timing.bench", "ab", "--ref", "HEAD", "--set", which, "--out", str(out / name)]
         if kind == "aaseq":
             cmd += ["--mode", "sequential"]
         elif kind != "aa":

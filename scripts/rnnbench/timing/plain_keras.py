@@ -5,7 +5,7 @@ a 32-unit cell, Dense(1, sigmoid), rmsprop, 10 epochs, batch 128, validation_spl
 padded file the pipeline made, prints each epoch's wall seconds and their median over epochs
 2..n, and, where the pipeline has runs of the same model and maxlen, their s/epoch beside it.
 
-    python scripts/plain_keras.py results/data/<data>/maxlen500.npz --model lstm [--jit auto|off|on]
+    python scripts/rnnbench/timing/plain_keras.py results/data/<data>/maxlen500.npz --model lstm [--jit auto|off|on]
 
 --jit auto (the default) compiles as the article's code does, with no jit_compile argument: Keras
 then picks XLA itself (off on any machine without a GPU). Pipeline runs are compared only with

@@ -2,7 +2,7 @@
 browser of its own download). The browser test opens every report it checks through `browser_page`,
 and `make screenshot` saves the top of a finished grid's report as the README's picture:
 
-    python -m rnnbench.screenshot results/report.html docs/report.png
+    python -m rnnbench.report.screenshot results/report.html docs/report.png
 """
 
 import argparse

@@ -1,19 +1,6 @@
-"""Accuracy against the number of training reviews: nested subsets, learning curves, the answer.
+"""Accuracy against the number of training reviews: learning curves fitted, and the answer.
 
-The subsets. Validation and test reviews stay those of every run of the grid (the last
-validation_split of the training arrays, as Keras's validation_split takes them, and the whole test
-split), so every point of a curve is measured on the same held-out reviews. The training pool is
-what is left (20,000 of the article's 25,000); a run on n reviews takes the first n of a permutation
-of the pool drawn from its seed: the same for every model, and each size contains the smaller ones.
-The whole pool is the grid's own run (same arrays, same seed), so the curve ends on the grid.
-
-Above the training split (config test_reviews): a stratified draw of test_reviews test reviews, the
-same for every size, model and seed, is the test set of every point, and the rest of the test split
-joins the end of the pool (permuted from the seed), so a size up to the clean pool trains on training
-reviews only and a larger one holds them all plus the first of the moved reviews. The published
-split keeps each movie's reviews on one side (Maas et al. 2011); the archive names no movies, so the
-moved reviews may share movies with the test reviews: those points may read optimistic, and are
-marked. Every size is then a run of its own (the grid's runs test on the whole test split).
+The subsets each point trains on: rnnbench/data/subsets.py.
 
 The curve. Error against reviews n follows a power law with a floor, error = a·n^(-b) + c (Hestness
 et al. 2017: a better architecture moves a and c, rarely b), fitted by weighted least squares
@@ -28,7 +15,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from rnnbench import RnnbenchError, analysis, files, models
+from rnnbench import files, models
+from rnnbench.results.text import name
 
 BOUNDS = ([0.0, 0.01, 0.0], [1e3, 2.0, 0.5])  # a, b, c: a power that falls, a floor below chance
 BOOTSTRAP = 200
@@ -36,89 +24,6 @@ BOOTSTRAP = 200
 # below this many samples per median words of a sample, n-gram models beat sequence models.
 GOOGLE_RATIO = 1500
 
-
-def pool_size(train_reviews, validation_split):
-    """Training reviews left for the subsets once Keras's validation_split has taken its share."""
-    return int(math.floor(train_reviews * (1.0 - validation_split)))
-
-
-def moved_reviews(test_reviews, test_split, batch_size, train_sizes):
-    """Test reviews moved into the pool by config test_reviews (0 without it). One-line errors for
-    a count that leaves too few to test on or moves none."""
-    if not test_reviews:
-        return 0
-    if not train_sizes:
-        raise RnnbenchError("config test_reviews: moves test reviews into the pool of the learning curves, which "
-                            "need train_sizes; add train_sizes or set test_reviews to null")
-    if not batch_size <= test_reviews < test_split:
-        raise RnnbenchError(f"config test_reviews: {test_reviews:,} must be at least a batch ({batch_size}) and fewer "
-                            f"than the {test_split:,} test reviews, so that some move into the pool (e.g. 10000)")
-    return test_split - test_reviews
-
-
-def hold_out(x_test, y_test, test_reviews):
-    """(the test reviews held out), (the rest, moved into the pool): a draw stratified by label from
-    a fixed seed, so the same for every size, model and seed."""
-    rng = np.random.default_rng(20151)
-    order = rng.permutation(len(y_test))
-    labels, counts = np.unique(y_test, return_counts=True)
-    share = counts / counts.sum() * test_reviews
-    take = np.floor(share).astype(int)
-    take[np.argsort(take - share)[: test_reviews - take.sum()]] += 1  # largest remainders first
-    keep = np.concatenate([order[y_test[order] == label][:k] for label, k in zip(labels, take)])
-    keep.sort()
-    moved = np.setdiff1d(np.arange(len(y_test)), keep)
-    return (x_test[keep], y_test[keep]), (x_test[moved], y_test[moved])
-
-
-def resolve(train_sizes, pool, batch_size):
-    """Counts of training reviews, smallest first, from `train_sizes` (counts, or fractions of the
-    pool: a number up to 1). One-line errors for a size that cannot be drawn."""
-    counts = []
-    for size in train_sizes or []:
-        if size <= 0:
-            raise RnnbenchError(f"config train_sizes: {size} is not a size; give counts of training reviews "
-                                f"(e.g. 1000) or fractions of the {pool:,} in the pool (e.g. 0.25)")
-        if size <= 1 and isinstance(size, float):
-            n = int(math.floor(size * pool))
-        elif float(size).is_integer():
-            n = int(size)
-        else:
-            raise RnnbenchError(f"config train_sizes: {size} is neither a count (a whole number) nor a fraction "
-                                f"(at most 1) of the {pool:,} training reviews in the pool")
-        if n > pool:
-            raise RnnbenchError(f"config train_sizes: {n:,} is more than the {pool:,} training reviews left after "
-                                "validation_split; give at most that many (or 1.0 for all)")
-        if n < batch_size:
-            raise RnnbenchError(f"config train_sizes: {size} gives {n} training reviews, fewer than one batch of "
-                                f"{batch_size}; give at least {batch_size} or lower batch_size")
-        counts.append(n)
-    return sorted(set(counts))
-
-
-def draw(pool, size, seed):
-    """Indices into the pool of a run on `size` reviews: the first `size` of a permutation drawn from
-    the seed (nested: a larger size holds the smaller). The whole pool, in its own order."""
-    if size >= pool:
-        return np.arange(pool)
-    return np.random.default_rng([seed, 20150]).permutation(pool)[:size]
-
-
-def subset(x_train, y_train, size, seed, validation_split, moved=None):
-    """(training arrays of `size` reviews), (validation arrays), the validation being those of the
-    grid's runs. Above the pool, all of it and the first of the `moved` test reviews (hold_out)."""
-    pool = pool_size(len(x_train), validation_split)
-    validation = (x_train[pool:], y_train[pool:])
-    if size <= pool:
-        pick = draw(pool, size, seed)
-        return (x_train[pick], y_train[pick]), validation
-    x_moved, y_moved = moved
-    extra = draw(len(y_moved), size - pool, seed)
-    return ((np.concatenate([x_train[:pool], x_moved[extra]]), np.concatenate([y_train[:pool], y_moved[extra]])),
-            validation)
-
-
-# --- learning curves ------------------------------------------------------------------------
 
 def power_law(n, a, b, c):
     return a * np.power(n, -b) + c
@@ -267,8 +172,8 @@ def _overtakes(behind, ahead, fits, n_full):
     extrapolated, would overtake (with the resamples' interval), or that it does not."""
     at, interval = _crossing_interval(behind, ahead, fits, n_full)
     if at is None:
-        return f"; extrapolated, {analysis.name(*behind)}'s curve does not overtake below 100 million reviews."
-    return (f". {analysis.name(*behind)}'s curve flattens more slowly: extrapolated, it would overtake at about "
+        return f"; extrapolated, {name(*behind)}'s curve does not overtake below 100 million reviews."
+    return (f". {name(*behind)}'s curve flattens more slowly: extrapolated, it would overtake at about "
             f"{at:,.0f} reviews{interval}, {at / n_full:.0f}x the data measured, an extrapolation only.")
 
 
@@ -304,18 +209,18 @@ def sentence(runs, fits):
     gap = 100 * (means[dear] - means[cheap])
     moved = int(at_full["train_from_test"].max()) if "train_from_test" in at_full else 0
     where = f" ({moved:,} of them moved from the test split: may read optimistic)" if moved else ""
-    head = (f"At {n_full:,} training reviews{where} {analysis.name(*dear)} is {abs(gap):.1f} points "
-            f"{'ahead of' if gap > 0 else 'behind'} {analysis.name(*cheap)} ({100 * means[dear]:.1f}% against "
+    head = (f"At {n_full:,} training reviews{where} {name(*dear)} is {abs(gap):.1f} points "
+            f"{'ahead of' if gap > 0 else 'behind'} {name(*cheap)} ({100 * means[dear]:.1f}% against "
             f"{100 * means[cheap]:.1f}%)")
     f_cheap, f_dear = fits.get(cheap, {}).get("params"), fits.get(dear, {}).get("params")
     if _level(at_full, dear, cheap):
-        head = (f"At {n_full:,} training reviews{where} {analysis.name(*dear)} and {analysis.name(*cheap)} are level "
+        head = (f"At {n_full:,} training reviews{where} {name(*dear)} and {name(*cheap)} are level "
                 f"({100 * means[dear]:.1f}% against {100 * means[cheap]:.1f}%: the seeds cannot tell them apart)")
         if f_cheap is None or f_dear is None:
             return head + "."
         n = 10 * n_full
         ahead, behind = (dear, cheap) if power_law(n, *f_dear) < power_law(n, *f_cheap) else (cheap, dear)
-        return head + (f"; extrapolated, {analysis.name(*ahead)}'s curve pulls ahead with more data "
+        return head + (f"; extrapolated, {name(*ahead)}'s curve pulls ahead with more data "
                        f"({100 * (1 - power_law(n, *fits[ahead]['params'])):.1f}% against "
                        f"{100 * (1 - power_law(n, *fits[behind]['params'])):.1f}% at {n:,} reviews), an extrapolation only.")
     if f_cheap is None or f_dear is None:
@@ -324,13 +229,13 @@ def sentence(runs, fits):
         n = reviews_to_reach(f_cheap, 1 - means[dear])
         text = head
         if n < n_full:
-            text += (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {analysis.name(*cheap)} matches "
-                     f"{analysis.name(*dear)} trained on all {n_full:,}")
+            text += (f": with {n_full / n:.1f}x fewer reviews (about {n:,.0f}), {name(*cheap)} matches "
+                     f"{name(*dear)} trained on all {n_full:,}")
         return text + _overtakes(dear, cheap, fits, n_full)
     at, interval = _crossing_interval(cheap, dear, fits, n_full)
     if at is None:
         steeper = f_dear[1] > f_cheap[1]
-        return head + (f"; the curves do not cross below 100 million reviews: {analysis.name(*dear)}'s is "
+        return head + (f"; the curves do not cross below 100 million reviews: {name(*dear)}'s is "
                        f"{'steeper, and its lead grows' if steeper else 'flatter, yet its lead holds'} with data.")
-    return head + (f"; extrapolated, {analysis.name(*cheap)} would catch up at about {at:,.0f} reviews{interval}, "
+    return head + (f"; extrapolated, {name(*cheap)} would catch up at about {at:,.0f} reviews{interval}, "
                    f"{at / n_full:.0f}x the data measured: beyond it, an extrapolation only.")

@@ -1,6 +1,6 @@
 """How fast the pipeline itself is, from what a finished grid left behind; prints figures, asserts nothing.
 
-    python -m rnnbench.speed [RESULTS] [--log SNAKEMAKE_LOG] [--compare OTHER_RESULTS]
+    python -m rnnbench.timing.speed [RESULTS] [--log SNAKEMAKE_LOG] [--compare OTHER_RESULTS]
 
 - wall time of the grid: the longest Snakemake log's "Elapsed time" (or --log);
 - where it went, in job time (the Snakemake benchmark files; with runs side by side it adds up to
@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from rnnbench import files, summary
-from rnnbench.analysis import name
+from rnnbench import files
+from rnnbench.results import summary
+from rnnbench.results.text import name
 
 _ELAPSED = re.compile(r"^Elapsed time: (?:(\d+) days?, )?(\d+):(\d+):(\d+(?:\.\d+)?)", re.M)
 

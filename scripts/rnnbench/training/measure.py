@@ -31,24 +31,30 @@ def load_average():
         return None
 
 
-def fingerprint(threads):
-    """What a timing depends on, taken at the start of a run (TensorFlow must be importable)."""
-    import keras
-    import tensorflow as tf
-
-    return {
+def fingerprint(threads, tensorflow=True):
+    """What a timing depends on, taken at the start of a run: TensorFlow's and Keras's versions and
+    GPUs for a network's run, scikit-learn's for a linear model's (which never starts TensorFlow)."""
+    record = {
         "hostname": socket.gethostname(),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "threads": threads,
         "cpus": ",".join(map(str, sorted(os.sched_getaffinity(0)))),  # pinned (cores.py) if fewer than cores
-        "gpu": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "gpu": [],
         "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "load_start": load_average(),
     }
+    if tensorflow:
+        import keras
+        import tensorflow as tf
+
+        record.update(gpu=[d.name for d in tf.config.list_physical_devices("GPU")], tensorflow=tf.__version__,
+                      keras=keras.__version__)
+    else:
+        import sklearn
+
+        record["scikit_learn"] = sklearn.__version__
+    return dict(record, started=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                load_start=load_average())
 
 
 def cpu_times(cpus=None):

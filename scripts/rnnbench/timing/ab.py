@@ -47,7 +47,7 @@ the minimum does not (Chen and Revels, "Robust benchmarking in noisy environment
 9 + 9 once-per-benchmark runs above, the 10% slowdown was flagged in 8 of 9 runs with the minimum
 and in 5 of 9 with the median, which also flagged 2 unchanged benchmarks in those runs.
 
-    python -m rnnbench.bench ab [--ref REV] [--set quick|all] [--pairs N] [--mode duet|sequential]
+    python -m rnnbench.timing.bench ab [--ref REV] [--set quick|all] [--pairs N] [--mode duet|sequential]
 
 Everything lands in results/bench/ab/<time>/: each block's pytest-benchmark JSON and ab.json (the
 blocks, their disturbance, the ratios and the verdicts).
@@ -56,96 +56,23 @@ blocks, their disturbance, the ratios and the verdicts).
 import argparse
 import contextlib
 import datetime
-import json
-import math
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rnnbench import RnnbenchError, files
-from rnnbench.measure import Usage
+# ab.decide, ab.min_pairs, ab.paired_ratios, ab.STAT: the names the calibration and the tests use.
+from rnnbench.timing.abstats import ALPHA, MIN_EFFECT, decide, min_pairs, table  # noqa: F401
+from rnnbench.timing.pairs import (MAX_OTHER, MAX_STEAL, SLOWDOWN_ENV, STAT, THREAD_ENV,  # noqa: F401
+                                   measure, paired_ratios)
 
 SUITE = "tests/benchmarks"
 QUICK = [f"{SUITE}/test_timing.py::test_train_step[{m}-article]" for m in ("lstm", "gru", "bow")] + [
     f"{SUITE}/test_timing.py::test_data_preparation"]
 SETS = {"quick": QUICK, "all": [SUITE]}
-STAT = "min"  # each block's figure for a benchmark: its fastest round (see the module's docstring)
-ALPHA = 0.05
-MIN_EFFECT = 0.05
-MAX_OTHER = 0.25  # cores' worth of CPU used by other processes during a pair
-MAX_STEAL = 0.05  # share of the pair's wall time stolen by the hypervisor, summed over cores
-# Spelled out again in tests/benchmarks/conftest.py, which cannot import them: side A imports the
-# package of an older revision, which may predate this module.
-SLOWDOWN_ENV = "RNNBENCH_BENCH_SLOWDOWN"  # benchmark-only knob: "NAME=FRACTION,...", see conftest
-# duet: both sides time each round together and swap cores every round (tests/benchmarks/conftest.py)
-BARRIER_ENV, SIDE_ENV, CORES_ENV = "RNNBENCH_AB_BARRIER", "RNNBENCH_AB_SIDE", "RNNBENCH_AB_CORES"
-THREAD_ENV = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1",
-              "TF_CPP_MIN_LOG_LEVEL": "2"}
-
-
-# --- statistics -------------------------------------------------------------------------------
-
-def holm(pvalues):
-    """Holm's step-down adjustment: adjusted p-values in the order given."""
-    order = sorted(range(len(pvalues)), key=lambda i: pvalues[i])
-    adjusted, running = [1.0] * len(pvalues), 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(pvalues) - rank) * pvalues[i]))
-        adjusted[i] = running
-    return adjusted
-
-
-def median_interval(values, level=0.95):
-    """Median and a distribution-free interval for it: the order statistics (k, n+1-k) with the
-    largest k whose binomial coverage is at least `level` (the whole range when n is small)."""
-    from scipy.stats import binom
-
-    xs, n = sorted(values), len(values)
-    mid = (xs[(n - 1) // 2] + xs[n // 2]) / 2
-    k = 1
-    while k + 1 <= n // 2 and 1 - 2 * binom.cdf(k, n, 0.5) >= level:
-        k += 1
-    return mid, xs[k - 1], xs[n - k]
-
-
-def min_pairs(benchmarks, alpha=ALPHA):
-    """Pairs needed for Holm's strictest level to be reachable with one discordant pair:
-    the exact one-sided Wilcoxon p-value of n pairs is at least 2 / 2**n then."""
-    return max(6, math.ceil(math.log2(2 * benchmarks / alpha)))
-
-
-def decide(ratios, alpha=ALPHA, min_effect=MIN_EFFECT):
-    """{benchmark: [B/A ratio of each pair]} -> rows (dicts) with median, interval, Holm-adjusted
-    one-sided p-values and a verdict: "slower", "faster" or "same"."""
-    from scipy.stats import wilcoxon
-
-    names = sorted(ratios)
-    p_slow, p_fast = [], []
-    for name in names:
-        logs = [math.log(r) for r in ratios[name]]
-        if len(logs) < 2 or all(v == 0 for v in logs):
-            p_slow.append(1.0), p_fast.append(1.0)
-            continue
-        p_slow.append(float(wilcoxon(logs, alternative="greater").pvalue))
-        p_fast.append(float(wilcoxon(logs, alternative="less").pvalue))
-    p_slow, p_fast = holm(p_slow), holm(p_fast)
-    rows = []
-    for name, ps, pf in zip(names, p_slow, p_fast):
-        mid, low, high = median_interval(ratios[name])
-        verdict = "same"
-        if ps < alpha and mid >= 1 + min_effect:
-            verdict = "slower"
-        elif pf < alpha and mid <= 1 - min_effect:
-            verdict = "faster"
-        rows.append({"benchmark": name, "pairs": len(ratios[name]), "ratio": mid, "low": low, "high": high,
-                     "p_slower": ps, "p_faster": pf, "verdict": verdict})
-    return rows
-
 
 # --- measurement ------------------------------------------------------------------------------
 
@@ -182,150 +109,6 @@ def worktree(repo, commit):
         subprocess.run(["git", "-C", str(repo), "worktree", "prune"], capture_output=True)
 
 
-def start_block(side, core, out_json, cwd, targets, log, barrier=None, cores=()):
-    """One fresh pytest process timing `targets` with `side`'s code, pinned to `core`; with a
-    barrier folder, it meets the other side's process there before each round of each benchmark,
-    and the two swap `cores`."""
-    env = dict(os.environ, **THREAD_ENV)
-    for key in (BARRIER_ENV, SIDE_ENV, CORES_ENV):
-        env.pop(key, None)
-    if barrier:
-        env.update({BARRIER_ENV: str(barrier), SIDE_ENV: side["name"], CORES_ENV: ",".join(map(str, cores))})
-    env["PYTHONPATH"] = os.pathsep.join([str(side["src"]), *filter(None, [os.environ.get("PYTHONPATH")])])
-    env.pop(SLOWDOWN_ENV, None)
-    if side.get("slowdown"):
-        env[SLOWDOWN_ENV] = side["slowdown"]
-    cmd = [side["python"], "-m", "pytest", "-q", "-p", "no:cacheprovider", "--benchmark-enable",
-           f"--benchmark-json={out_json}", *targets]
-    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=lambda: os.sched_setaffinity(0, {core}))
-
-
-def finish(proc):
-    """Wait for a block; its exit status and CPU seconds (its own and its children's)."""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_utime + usage.ru_stime
-
-
-def machine_info(path):
-    with open(path) as fh:
-        return json.load(fh).get("machine_info", {})
-
-
-def figures(path, stat=STAT):
-    """{benchmark: its `stat` ("min" or "median") over its rounds, seconds} of one block's
-    pytest-benchmark JSON."""
-    with open(path) as fh:
-        return {b["name"]: b["stats"][stat] for b in json.load(fh)["benchmarks"]}
-
-
-def run_blocks(blocks, outdir, index, cwd, targets, barrier=None):
-    """Start blocks together ({side: (side, core)}), wait for all; {side: record}. Each record has
-    the exit status, the core, and the disturbance of the window the blocks shared: wall seconds,
-    the blocks' own CPU seconds, other processes' CPU in cores, steal as a share of the wall time."""
-    usage = Usage()  # the driver runs unpinned: every core it may use
-    clock = time.perf_counter()
-    logs = {s: open(outdir / f"{s}-{index}.log", "w") for s in blocks}
-    procs = {}
-    try:
-        for s, (side, core) in blocks.items():
-            procs[s] = start_block(side, core, outdir / f"{s}-{index}.json", cwd, targets, logs[s], barrier,
-                                   [c for _, c in blocks.values()])
-        done = {s: finish(proc) for s, proc in procs.items()}
-    except BaseException:  # Ctrl-C or SIGTERM: no block outlives the driver
-        for proc in procs.values():
-            if proc.returncode is None:
-                proc.kill()
-                proc.wait()
-        raise
-    finally:
-        for fh in logs.values():
-            fh.close()
-    wall = time.perf_counter() - clock
-    own = sum(cpu for _, cpu in done.values())
-    machine = usage.figures(own=own)
-    window = {"wall": wall, "own_cpu": own, "other_cores": machine["other_cores"], "steal": machine["steal"]}
-    return {s: dict(window, exit=done[s][0], core=blocks[s][1]) for s in blocks}
-
-
-def run_pair(index, sides, mode, cores, cwd, targets, outdir):
-    """Time one A block and one B block: at once on two cores (duet, cores swapped every pair) or
-    one after the other on one core, in ABBA order (sequential). The pair's record."""
-    order = "AB" if index % 2 == 0 else "BA"
-    if mode == "duet":
-        barrier = Path(tempfile.mkdtemp(prefix=f"barrier-{index}-", dir=outdir))
-        try:
-            blocks = run_blocks({s: (sides[s], cores[slot]) for slot, s in enumerate(order)}, outdir, index, cwd,
-                                targets, barrier)
-        finally:
-            shutil.rmtree(barrier, ignore_errors=True)
-        wall = blocks["A"]["wall"]
-    else:
-        blocks = {}
-        for s in order:
-            blocks.update(run_blocks({s: (sides[s], cores[0])}, outdir, index, cwd, targets))
-        wall = blocks["A"]["wall"] + blocks["B"]["wall"]
-    return {"pair": index, "mode": mode, "order": order, "blocks": blocks, "wall": wall,
-            "other_cores": max(b["other_cores"] for b in blocks.values()),
-            "steal": max(b["steal"] for b in blocks.values())}
-
-
-def measure(sides, pairs, mode, cwd, targets, outdir, alpha=ALPHA, max_other=MAX_OTHER, max_steal=MAX_STEAL,
-            say=print):
-    """Run `pairs` undisturbed pairs (None: as many as `min_pairs` asks for the benchmarks the
-    first pair timed), repeating disturbed ones up to as many again; (counted records, attempts,
-    pairs)."""
-    cores = sorted(os.sched_getaffinity(0))
-    if mode == "duet" and len(cores) < 2:
-        raise RnnbenchError("--mode duet needs two cores; this process may use one: use --mode sequential")
-    cores = cores[-2:] if mode == "duet" else cores[-1:]
-    counted, attempts = [], 0
-    while pairs is None or (len(counted) < pairs and attempts < 2 * pairs):
-        record = run_pair(attempts, sides, mode, cores, cwd, targets, outdir)
-        attempts += 1
-        for s in "AB":
-            if record["blocks"][s]["exit"] != 0:
-                log = outdir / f"{s}-{record['pair']}.log"
-                raise RnnbenchError(f"the benchmarks failed on side {s} ({sides[s]['label']}): see {log}")
-            imported = machine_info(outdir / f"{s}-{record['pair']}.json").get("rnnbench")
-            if imported and not Path(imported).resolve().is_relative_to(Path(sides[s]["src"]).resolve()):
-                raise RnnbenchError(f"side {s} imported rnnbench from {imported}, not from {sides[s]['src']}: "
-                                    "is the package installed without -e? reinstall with pip install -e .")
-        if pairs is None:
-            timed = len(figures(outdir / f"B-{record['pair']}.json"))
-            pairs = min_pairs(timed, alpha)
-            say(f"{pairs} pairs for {timed} benchmarks")
-        record["counted"] = record["other_cores"] <= max_other and record["steal"] <= max_steal
-        say(f"pair {record['pair'] + 1}: {record['order']}, {record['wall']:.0f} s, other processes "
-            f"up to {record['other_cores']:.2f} cores, steal up to {100 * record['steal']:.1f}%"
-            + ("" if record["counted"] else "  disturbed: repeated"))
-        if record["counted"]:
-            counted.append(record)
-    return counted, attempts, pairs
-
-
-def paired_ratios(records, outdir, stat=STAT):
-    """{benchmark: [B/A of each counted pair]} for the benchmarks both sides timed."""
-    ratios = {}
-    for record in records:
-        a = figures(outdir / f"A-{record['pair']}.json", stat)
-        b = figures(outdir / f"B-{record['pair']}.json", stat)
-        for name in sorted(set(a) & set(b)):
-            ratios.setdefault(name, []).append(b[name] / a[name])
-    return ratios
-
-
-def table(rows):
-    lines = [f"{'benchmark':42} {'B/A':>6} {'95% interval':>15} {'p slower':>9} {'p faster':>9}  verdict"]
-    for r in rows:
-        verdict = {"slower": f"SLOWER {100 * (r['ratio'] - 1):+.1f}%", "faster": f"faster {100 * (r['ratio'] - 1):+.1f}%",
-                   "same": "no change shown"}[r["verdict"]]
-        lines.append(f"{r['benchmark']:42} {r['ratio']:6.3f} [{r['low']:.3f}, {r['high']:.3f}] "
-                     f"{r['p_slower']:9.4f} {r['p_faster']:9.4f}  {verdict}")
-    return "\n".join(lines)
-
-
 def _positive(text):
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pairs, 1 or more")
@@ -333,7 +116,7 @@ def _positive(text):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnnbench.bench ab", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m rnnbench.timing.bench ab", description=__doc__.splitlines()[0])
     parser.add_argument("--ref", help="revision A (default: the merge-base of HEAD with main)")
     parser.add_argument("--set", choices=SETS, default="all", help="quick: the LSTM, GRU and bag-of-words "
                         "training steps at the article's shape and data preparation; all: tests/benchmarks")
