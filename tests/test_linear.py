@@ -106,5 +106,5 @@ def test_a_gain_of_seeds_that_agree_to_the_digit_is_no_reason_for_longer_reviews
     runs.loc[tfidf & (runs["maxlen"] == 500), "test_accuracy"] = 0.9048
     runs.loc[tfidf & (runs["maxlen"] == 1000), "test_accuracy"] = 0.9052
     said = " ".join(verdict.verdict(runs, summary.by_config(runs)))
-    assert "TF-IDF + logistic regression is as accurate (under 0.05 points apart)" in said
+    assert "TF-IDF + LR is as accurate (under 0.05 points apart)" in said
     assert "beyond seed noise only for TF-IDF" not in said

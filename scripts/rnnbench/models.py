@@ -64,7 +64,7 @@ MODELS = {
     "bow": Model("bag-of-words", "bag", "#6b6b6b", xla=False),
     "bigram_bag": Model("bag of bigrams", "bag", "#a8a8a8", "bow"),
     # scikit-learn on the same tokens' n-grams (rnnbench/training/linear.py); no Keras, no XLA.
-    "tfidf_lr": Model("TF-IDF + logistic regression", "linear", "#bcbd22", xla=False),
+    "tfidf_lr": Model("TF-IDF + LR", "linear", "#bcbd22", xla=False),
     "nbsvm": Model("NBSVM", "linear", "#17becf", xla=False),
     "cnn": Model("1D convnet", "convolution", "#8c564b", "bow", min_maxlen=CONV_MIN_MAXLEN),
     "simple_rnn": Model("SimpleRNN", "recurrent", "#1f77b4", "bow", "SimpleRNN", gates=1),

@@ -39,7 +39,7 @@ def _flops(r, peak_gflops):
     """Training GFLOPs per epoch, achieved GFLOP/s and the share of the float32 peak; "not counted"
     for a linear model, whose solver's work has no analytic count (rnnbench/models.py)."""
     if MODELS[r.model].family == "linear":
-        return [(None, "not counted")] * 3
+        return [(None, "not counted"), (None, "–"), (None, "–")]
     share = r.gflops_per_second / peak_gflops if peak_gflops else None
     return [(r.train_flops_per_epoch, fmt(r.train_flops_per_epoch, ",.0f", 1e-9)),
             (r.gflops_per_second, fmt(r.gflops_per_second, ".1f")),
