@@ -102,3 +102,28 @@ def subset(x_train, y_train, size, seed, validation_split, moved=None):
     extra = draw(len(y_moved), size - pool, seed)
     return ((np.concatenate([x_train[:pool], x_moved[extra]]), np.concatenate([y_train[:pool], y_moved[extra]])),
             validation)
+
+
+def validation_arrays(x_train, y_train, validation_split):
+    """(training arrays), (validation arrays), split as Keras's validation_split splits: the last
+    fraction of the training arrays, before shuffling."""
+    split = int(math.floor(len(x_train) * (1.0 - validation_split)))
+    if split in (0, len(x_train)):
+        raise RnnbenchError(f"validation_split {validation_split} of {len(x_train)} training reviews leaves "
+                            "none to train or to validate on; use a fraction such as 0.2")
+    return (x_train[:split], y_train[:split]), (x_train[split:], y_train[split:])
+
+
+
+def split(x_train, y_train, x_test, y_test, seed, cfg):
+    """A run's (training arrays), (validation arrays), (test arrays) and the reviews moved from the
+    test split (None without): the grid's validation split, or a point of a learning curve (a
+    subset of the pool; with test_reviews, part of the test split joins the pool)."""
+    moved = None
+    if cfg.get("train_size"):
+        if cfg.get("test_reviews"):
+            (x_test, y_test), moved = hold_out(x_test, y_test, cfg["test_reviews"])
+        arrays, held_out = subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"], moved)
+    else:
+        arrays, held_out = validation_arrays(x_train, y_train, cfg["validation_split"])
+    return arrays, held_out, (x_test, y_test), moved

@@ -129,28 +129,13 @@ def fit_and_score(model, C, seed, classes, train, validation):
     return fitted, transform, float(np.mean(fitted.predict(X_val) == validation[1])), seconds
 
 
-def split(x_train, y_train, x_test, y_test, seed, cfg):
-    """Training, validation and test arrays as a Keras run of the same settings gets them
-    (rnnbench/training/train.py), and the reviews moved from the test split (None without)."""
-    from rnnbench.training.train import validation_arrays
-
-    moved = None
-    if cfg.get("train_size"):
-        if cfg.get("test_reviews"):
-            (x_test, y_test), moved = subsets.hold_out(x_test, y_test, cfg["test_reviews"])
-        arrays, held_out = subsets.subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"], moved)
-    else:
-        arrays, held_out = validation_arrays(x_train, y_train, cfg["validation_split"])
-    return arrays, held_out, (x_test, y_test), moved
-
-
 def run(padded_path, model, maxlen, seed, cfg, threads):
     """Choose C on the validation reviews, test the chosen fit; (history rows, metrics) as a Keras
     run writes them (rnnbench/training/train.py), plus the grid of C and its validation accuracies."""
     fingerprint = measure.fingerprint(threads, tensorflow=False)
     (x_train, y_train), (x_test, y_test) = padding.load_padded(padded_path)
     classes = max(2, int(max(y_train.max(), y_test.max())) + 1)
-    (xa, ya), (xv, yv), (xt, yt), moved = split(x_train, y_train, x_test, y_test, seed, cfg)
+    (xa, ya), (xv, yv), (xt, yt), moved = subsets.split(x_train, y_train, x_test, y_test, seed, cfg)
     usage, fit_clock = measure.Usage(), measure.Clock()
     train_counts, vocabulary = counts(xa, cfg["num_words"])
     val_counts, _ = counts(xv, cfg["num_words"], vocabulary)

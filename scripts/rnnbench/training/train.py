@@ -3,7 +3,6 @@
 Every run can be stopped at any moment and resumed: rnnbench/training/resume.py.
 """
 
-import math
 import os
 import shutil
 import statistics
@@ -12,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rnnbench import RnnbenchError, files, models
+from rnnbench import files, models
 from rnnbench.data import padding, subsets
 from rnnbench.training import cores, linear, measure, networks, probe
 from rnnbench.training.resume import RESUME_DIR, _epochs_left_to, _recorder, stop_epoch
@@ -31,16 +30,6 @@ def configure(seed, threads, deterministic=False):
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
-
-
-def validation_arrays(x_train, y_train, validation_split):
-    """(training arrays), (validation arrays), split as Keras's validation_split splits: the last
-    fraction of the training arrays, before shuffling."""
-    split = int(math.floor(len(x_train) * (1.0 - validation_split)))
-    if split in (0, len(x_train)):
-        raise RnnbenchError(f"validation_split {validation_split} of {len(x_train)} training reviews leaves "
-                            "none to train or to validate on; use a fraction such as 0.2")
-    return (x_train[:split], y_train[:split]), (x_train[split:], y_train[split:])
 
 
 def datasets(train, validation, test, batch_size):
@@ -102,13 +91,7 @@ def run(padded_path, model, maxlen, seed, cfg, threads, state_dir, probe_path=No
     net = networks.build(model, **shape)
     net.compile(optimizer=optimizer(cfg), loss=models.loss(classes), metrics=["accuracy"],
                 jit_compile=probe.choice(model, cfg["jit_compile"], probe_path))
-    moved = None
-    if cfg.get("train_size"):  # a point of a learning curve: a subset of the pool, the grid's validation
-        if cfg.get("test_reviews"):  # a pool beyond the training split: part of the test split joins it
-            (x_test, y_test), moved = subsets.hold_out(x_test, y_test, cfg["test_reviews"])
-        arrays, held_out = subsets.subset(x_train, y_train, cfg["train_size"], seed, cfg["validation_split"], moved)
-    else:
-        arrays, held_out = validation_arrays(x_train, y_train, cfg["validation_split"])
+    arrays, held_out, (x_test, y_test), moved = subsets.split(x_train, y_train, x_test, y_test, seed, cfg)
     train, validation, test = datasets(arrays, held_out, (x_test, y_test), cfg["batch_size"])
     patience = cfg["patience"] if cfg.get("schedule") == "converge" else None
     recorder = _recorder(state_dir, patience)
